@@ -1,0 +1,102 @@
+# superd — plain GNU make. `make`, `make check`, `make demo`, `make bench`,
+# `make install PREFIX=/usr DESTDIR=...`. Out-of-tree objects in $(BUILD).
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+SBINDIR   ?= $(PREFIX)/sbin
+MANDIR    ?= $(PREFIX)/share/man
+DESTDIR   ?=
+BUILD     ?= build
+CC        ?= cc
+CFLAGS    ?= -O2 -g
+SAN       ?=
+
+WARNINGS  := -Wall -Wextra -Wimplicit-fallthrough -Wno-unused-parameter -Wno-missing-field-initializers \
+             -Wshadow=local -Wformat=2 -Wno-format-nonliteral
+BASEFLAGS := -std=gnu11 -D_GNU_SOURCE -DSUPERD_VERSION='"$(VERSION)"' -MMD -MP -Isrc
+ifeq ($(SAN),1)
+SANFLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+endif
+ALL_CFLAGS  = $(BASEFLAGS) $(WARNINGS) $(CFLAGS) $(SANFLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+
+CORE_SRCS := $(sort $(wildcard src/lib/*.c src/unit/*.c src/exec/*.c src/control/*.c src/core/*.c))
+SUPERD_SRCS := $(sort $(wildcard src/superd/*.c))
+SUPERCTL_SRCS := $(sort $(wildcard src/superctl/*.c))
+UNIT_TESTS := $(sort $(wildcard tests/unit/test-*.c))
+FUZZERS   := $(sort $(wildcard tests/fuzz/fuzz-*.c))
+
+obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
+CORE_OBJS := $(call obj,$(CORE_SRCS))
+ARCHIVE   := $(BUILD)/libsuperd-core.a
+TEST_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_TESTS))
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZERS))
+
+.PHONY: all check check-build check-unit check-fuzz check-integration check-san demo bench install clean deps
+
+all: $(BUILD)/superd $(BUILD)/superctl
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(ARCHIVE): $(CORE_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/superd: $(call obj,$(SUPERD_SRCS)) $(ARCHIVE)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^
+
+$(BUILD)/superctl: $(call obj,$(SUPERCTL_SRCS)) $(ARCHIVE)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(ARCHIVE)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcmocka
+
+$(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/%.o $(BUILD)/tests/fuzz-main.o $(ARCHIVE)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^
+
+$(BUILD)/tests/fuzz-main.o: tests/fuzz-main.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+deps:
+	@tools/install-deps.sh
+
+check-build: all $(TEST_BINS) $(FUZZ_BINS)
+
+check-unit: check-build
+	@set -e; for t in $(TEST_BINS); do echo "== $$t"; $$t; done
+
+check-fuzz: check-build
+	@set -e; for f in $(FUZZ_BINS); do n=$${f##*/fuzz-}; echo "== $$f"; $$f tests/fuzz/corpus/$$n; done
+
+check-integration: check-build
+	SUPERD_BUILD=$(abspath $(BUILD)) /usr/bin/python3 -m pytest -q -x -p no:cacheprovider tests/integration
+
+# The whole suite, then again under ASan+UBSan in a separate build dir.
+check: deps
+	$(MAKE) check-unit check-fuzz check-integration
+	$(MAKE) BUILD=build-san SAN=1 CFLAGS="-O1 -g" check-unit check-fuzz check-integration
+
+demo: all
+	@tools/demo.sh $(abspath $(BUILD))
+
+bench: all
+	@bench/run.sh $(abspath $(BUILD))
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
+	install -m 0755 $(BUILD)/superd $(DESTDIR)$(SBINDIR)/superd
+	install -m 0755 $(BUILD)/superctl $(DESTDIR)$(BINDIR)/superctl
+	install -m 0644 docs/superd.8 $(DESTDIR)$(MANDIR)/man8/superd.8
+	install -m 0644 docs/superctl.1 $(DESTDIR)$(MANDIR)/man1/superctl.1
+	install -m 0644 docs/superd.conf.5 $(DESTDIR)$(MANDIR)/man5/superd.conf.5
+
+clean:
+	rm -rf build build-san build-clang
+
+-include $(CORE_OBJS:.o=.d) $(patsubst %.o,%.d,$(call obj,$(SUPERD_SRCS) $(SUPERCTL_SRCS) $(UNIT_TESTS) $(FUZZERS)))
