@@ -1,0 +1,475 @@
+/* exec-child.c — the child side of exec_spawn(), run between fork() and
+ * execve(). It performs the steps listed in exec.h in that order; the first
+ * one that fails writes {step, errno} to the report pipe and _exit()s with
+ * systemd's exit status for the step.
+ *
+ * Only simple system calls here: no stdio, no logging, and no allocation
+ * except what the NSS lookups (getpwnam, getgrnam, getgrouplist) do, which
+ * is acceptable because the manager is single-threaded, so no lock can be
+ * held by a thread that does not exist in the child. Everything the child
+ * needs to remember lives on its stack. */
+#include "exec/exec.h"
+#include "exec/exec-internal.h"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "lib/macro.h"
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* Credentials resolved before chroot() and applied after it. */
+typedef struct ChildCreds {
+        bool set_uid, set_gid, set_groups;
+        uid_t uid;
+        gid_t gid;
+        size_t n_groups;
+        char home[PATH_MAX];    /* "" when unknown */
+        char name[256];         /* passwd name, for getgrouplist(); "" if none */
+        gid_t groups[EXEC_GROUPS_MAX];
+} ChildCreds;
+
+/* Runs expr; on failure records the step in *ret_step and returns the
+ * negative errno from the enclosing function. */
+#define CHILD_STEP(ret_step, s, expr)                  \
+        do {                                           \
+                int _r_ = (expr);                      \
+                if (_r_ < 0) {                         \
+                        *(ret_step) = (s);             \
+                        return _r_;                    \
+                }                                      \
+        } while (0)
+
+static int errno_or(int fallback) {
+        return errno > 0 ? -errno : fallback;
+}
+
+/* ---- fds ---- */
+
+/* Returns a duplicate of fd (or of a fresh /dev/null for fd < 0) at or
+ * above min, close-on-exec. */
+static int child_dup_above(int fd, int min) {
+        int r, null_fd = -1;
+
+        if (fd < 0) {
+                null_fd = open("/dev/null", O_RDWR | O_CLOEXEC | O_NOCTTY);
+                if (null_fd < 0)
+                        return -errno;
+                fd = null_fd;
+        }
+        r = fcntl(fd, F_DUPFD_CLOEXEC, min);
+        if (r < 0)
+                r = -errno;
+        safe_close(null_fd);
+        return r;
+}
+
+/* Closes every fd >= first except keep. */
+static void child_close_from(int first, int keep) {
+        if (keep > first && close_range((unsigned) first, (unsigned) keep - 1, 0) < 0)
+                goto fallback;
+        if (close_range((unsigned) keep + 1, ~0U, 0) < 0)
+                goto fallback;
+        return;
+
+fallback:;
+        /* Kernel without close_range(): close up to the fd limit. Slow with
+         * a huge limit, but only on kernels older than 5.9. */
+        struct rlimit rl;
+        long max = 65536;
+        if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+                max = (long) MIN(rl.rlim_cur, (rlim_t) INT_MAX);
+        for (long fd = first; fd < max; fd++)
+                if (fd != keep)
+                        (void) close((int) fd);
+}
+
+static ExecStep child_fd_step(size_t i) {
+        static const ExecStep std_steps[3] = { EXEC_STEP_STDIN, EXEC_STEP_STDOUT, EXEC_STEP_STDERR };
+        return i < 3 ? std_steps[i] : EXEC_STEP_FDS;
+}
+
+/* Puts stdin/stdout/stderr on 0-2 and the passed fds on 3.., closes every
+ * other fd, and moves the report fd (updated in *report_fd) above them all.
+ * A source may already sit on some target number, so first everything is
+ * duplicated above the highest target, then dup2()ed down. */
+static int child_arrange_fds(const ExecParams *p, int *report_fd, ExecStep *ret_step) {
+        int moved[3 + EXEC_PASS_FDS_MAX];
+        size_t n = 3 + p->n_pass_fds;
+        int top = (int) n, r;
+
+        *ret_step = EXEC_STEP_FDS;
+        if (p->n_pass_fds > EXEC_PASS_FDS_MAX)
+                return -E2BIG;
+
+        r = fcntl(*report_fd, F_DUPFD_CLOEXEC, top);
+        if (r < 0)
+                return -errno;
+        *report_fd = r;
+
+        for (size_t i = 0; i < n; i++) {
+                int src = i == 0 ? p->stdin_fd : i == 1 ? p->stdout_fd :
+                          i == 2 ? p->stderr_fd : p->pass_fds[i - 3];
+                moved[i] = child_dup_above(src, top);
+                if (moved[i] < 0) {
+                        *ret_step = child_fd_step(i);
+                        return moved[i];
+                }
+        }
+
+        /* dup2() leaves the target without FD_CLOEXEC, as the program
+         * needs it. */
+        for (size_t i = 0; i < n; i++)
+                if (dup2(moved[i], (int) i) < 0) {
+                        *ret_step = child_fd_step(i);
+                        return -errno;
+                }
+
+        child_close_from(top, *report_fd);
+
+        /* The manager may hand us non-blocking pipes; programs expect
+         * blocking stdio. */
+        for (int fd = 0; fd < 3; fd++) {
+                int fl = fcntl(fd, F_GETFL);
+                if (fl >= 0 && (fl & O_NONBLOCK))
+                        (void) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+        }
+        return 0;
+}
+
+/* ---- process attributes ---- */
+
+static int child_reset_signals(bool ignore_sigpipe) {
+        struct sigaction sa = { .sa_handler = SIG_DFL };
+        sigset_t ss;
+
+        for (int sig = 1; sig < NSIG; sig++) {
+                if (sig == SIGKILL || sig == SIGSTOP)
+                        continue;
+                /* Fails with EINVAL for the libc-reserved real-time
+                 * signals; nothing to reset there. */
+                (void) sigaction(sig, &sa, NULL);
+        }
+        if (ignore_sigpipe) {
+                sa.sa_handler = SIG_IGN;
+                if (sigaction(SIGPIPE, &sa, NULL) < 0)
+                        return -errno;
+        }
+        if (sigemptyset(&ss) < 0 || sigprocmask(SIG_SETMASK, &ss, NULL) < 0)
+                return -errno;
+        return 0;
+}
+
+static int child_set_rlimits(const ExecParams *p) {
+        if (!p->rlimit_set || !p->rlimit)
+                return 0;
+        for (int i = 0; i < RLIM_NLIMITS; i++)
+                if (p->rlimit_set[i] && setrlimit((__rlimit_resource_t) i, &p->rlimit[i]) < 0)
+                        return -errno;
+        return 0;
+}
+
+static int child_set_nice(const ExecParams *p) {
+        if (p->nice_set && setpriority(PRIO_PROCESS, 0, p->nice) < 0)
+                return -errno;
+        return 0;
+}
+
+static int child_set_oom_score_adjust(const ExecParams *p) {
+        char buf[16], *e = buf + sizeof(buf), *s = e;
+        unsigned v;
+        ssize_t n;
+        int fd, r = 0;
+
+        if (!p->oom_score_adjust_set)
+                return 0;
+
+        /* Format by hand: no stdio in the child. */
+        v = p->oom_score_adjust < 0 ? 0U - (unsigned) p->oom_score_adjust : (unsigned) p->oom_score_adjust;
+        do
+                *--s = (char) ('0' + v % 10);
+        while ((v /= 10) > 0);
+        if (p->oom_score_adjust < 0)
+                *--s = '-';
+
+        fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        n = write(fd, s, (size_t) (e - s));
+        if (n < 0)
+                r = -errno;
+        else if (n != e - s)
+                r = -EIO;
+        safe_close(fd);
+        return r;
+}
+
+static int child_setup_process(const ExecParams *p, int *report_fd, ExecStep *ret_step) {
+        int r = child_arrange_fds(p, report_fd, ret_step);
+        if (r < 0)
+                return r;
+
+        CHILD_STEP(ret_step, EXEC_STEP_SIGNAL_MASK, child_reset_signals(p->ignore_sigpipe));
+        if (p->new_session)
+                CHILD_STEP(ret_step, EXEC_STEP_SETSID, setsid() < 0 ? -errno : 0);
+        CHILD_STEP(ret_step, EXEC_STEP_LIMITS, child_set_rlimits(p));
+        CHILD_STEP(ret_step, EXEC_STEP_NICE, child_set_nice(p));
+        CHILD_STEP(ret_step, EXEC_STEP_OOM_ADJUST, child_set_oom_score_adjust(p));
+        (void) umask(p->umask);
+        return 0;
+}
+
+/* ---- credentials ---- */
+
+/* Parses a decimal uid/gid; -EINVAL when s is not one (a name then). */
+static int child_parse_id(const char *s, unsigned *ret) {
+        unsigned long v = 0;
+
+        if (!*s)
+                return -EINVAL;
+        for (const char *c = s; *c; c++) {
+                if (*c < '0' || *c > '9')
+                        return -EINVAL;
+                v = v * 10 + (unsigned long) (*c - '0');
+                if (v >= (unsigned long) UINT_MAX) /* (uid_t) -1 is never valid */
+                        return -ERANGE;
+        }
+        *ret = (unsigned) v;
+        return 0;
+}
+
+static int child_copy(char *dst, size_t size, const char *src) {
+        size_t l = strlen(src);
+        if (l >= size)
+                return -ENAMETOOLONG;
+        memcpy(dst, src, l + 1);
+        return 0;
+}
+
+static int child_lookup_user(const char *user, ChildCreds *c) {
+        struct passwd *pw;
+        unsigned id;
+        int r;
+
+        errno = 0;
+        if (child_parse_id(user, &id) == 0) {
+                pw = getpwuid((uid_t) id);
+                if (!pw) {
+                        /* A numeric uid need not have an entry. */
+                        c->uid = (uid_t) id;
+                        c->gid = (gid_t) id;
+                        c->set_uid = c->set_gid = true;
+                        return 0;
+                }
+        } else {
+                pw = getpwnam(user);
+                if (!pw)
+                        return errno_or(-ESRCH);
+        }
+
+        c->uid = pw->pw_uid;
+        c->gid = pw->pw_gid;
+        c->set_uid = c->set_gid = true;
+        r = child_copy(c->home, sizeof(c->home), strempty(pw->pw_dir));
+        if (r < 0)
+                return r;
+        return child_copy(c->name, sizeof(c->name), pw->pw_name);
+}
+
+static int child_lookup_group(const char *group, gid_t *ret) {
+        struct group *gr;
+        unsigned id;
+
+        if (child_parse_id(group, &id) == 0) {
+                *ret = (gid_t) id;
+                return 0;
+        }
+        errno = 0;
+        gr = getgrnam(group);
+        if (!gr)
+                return errno_or(-ESRCH);
+        *ret = gr->gr_gid;
+        return 0;
+}
+
+/* With User=, the user's groups (as initgroups() would set them) plus
+ * SupplementaryGroups=; without, the current groups plus those. */
+static int child_lookup_groups(const ExecParams *p, ChildCreds *c) {
+        if (c->name[0]) {
+                int n = EXEC_GROUPS_MAX;
+                if (getgrouplist(c->name, c->gid, c->groups, &n) < 0)
+                        return -E2BIG;
+                c->n_groups = (size_t) n;
+                c->set_groups = true;
+        } else if (p->supplementary_groups && p->supplementary_groups[0]) {
+                int n = getgroups(EXEC_GROUPS_MAX, c->groups);
+                if (n < 0)
+                        return -errno;
+                c->n_groups = (size_t) n;
+                c->set_groups = true;
+        } else if (c->set_uid) {
+                /* Numeric uid without passwd entry: only its gid. */
+                c->groups[0] = c->gid;
+                c->n_groups = 1;
+                c->set_groups = true;
+        }
+
+        for (char *const *g = p->supplementary_groups; g && *g; g++) {
+                if (c->n_groups >= EXEC_GROUPS_MAX)
+                        return -E2BIG;
+                int r = child_lookup_group(*g, &c->groups[c->n_groups]);
+                if (r < 0)
+                        return r;
+                c->n_groups++;
+                c->set_groups = true;
+        }
+        return 0;
+}
+
+static int child_lookup_creds(const ExecParams *p, ChildCreds *c, ExecStep *ret_step) {
+        if (p->user)
+                CHILD_STEP(ret_step, EXEC_STEP_USER, child_lookup_user(p->user, c));
+        if (p->group) {
+                CHILD_STEP(ret_step, EXEC_STEP_GROUP, child_lookup_group(p->group, &c->gid));
+                c->set_gid = true;
+        }
+        CHILD_STEP(ret_step, EXEC_STEP_GROUP, child_lookup_groups(p, c));
+        return 0;
+}
+
+static int child_chroot(const char *root) {
+        if (chroot(root) < 0 || chdir("/") < 0)
+                return -errno;
+        return 0;
+}
+
+static int child_set_groups(const ChildCreds *c) {
+        if (c->set_groups && setgroups(c->n_groups, c->groups) < 0)
+                return -errno;
+        if (c->set_gid && setresgid(c->gid, c->gid, c->gid) < 0)
+                return -errno;
+        return 0;
+}
+
+static int child_set_user(const ChildCreds *c) {
+        if (!c->set_uid)
+                return 0;
+        if (setresuid(c->uid, c->uid, c->uid) < 0)
+                return -errno;
+        if (c->uid != 0) {
+                /* Privileges dropped for good? setuid(0)/setgid(0) must
+                 * fail now. */
+                if (setuid(0) == 0)
+                        return -EPERM;
+                if (c->gid != 0 && setgid(0) == 0)
+                        return -EPERM;
+        }
+        return 0;
+}
+
+static int child_chdir(const ExecParams *p, const ChildCreds *c) {
+        const char *wd = p->working_directory ? p->working_directory : "/";
+
+        if (streq(wd, "~"))
+                wd = c->home[0] ? c->home : "/";
+        if (chdir(wd) == 0)
+                return 0;
+        if (errno == ENOENT && p->working_directory_missing_ok)
+                return chdir("/") < 0 ? -errno : 0;
+        return -errno;
+}
+
+static int child_setup_identity(const ExecParams *p, ChildCreds *c, ExecStep *ret_step) {
+        int r = child_lookup_creds(p, c, ret_step);
+        if (r < 0)
+                return r;
+        if (p->root_directory)
+                CHILD_STEP(ret_step, EXEC_STEP_CHROOT, child_chroot(p->root_directory));
+        CHILD_STEP(ret_step, EXEC_STEP_GROUP, child_set_groups(c));
+        CHILD_STEP(ret_step, EXEC_STEP_USER, child_set_user(c));
+        if (p->no_new_privileges)
+                CHILD_STEP(ret_step, EXEC_STEP_NO_NEW_PRIVILEGES,
+                           prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ? -errno : 0);
+        CHILD_STEP(ret_step, EXEC_STEP_CHDIR, child_chdir(p, c));
+        return 0;
+}
+
+/* ---- exec ---- */
+
+static const char *child_env_path(char *const *envp) {
+        for (char *const *e = envp; e && *e; e++)
+                if (strncmp(*e, "PATH=", 5) == 0)
+                        return *e + 5;
+        return DEFAULT_PATH;
+}
+
+/* execve(), searching PATH from envp when path has no '/' (like
+ * execvpe(): remember EACCES, keep looking on ENOENT-like errors). Returns
+ * only on failure. */
+static int child_execve(const char *path, char *const *argv, char *const *envp) {
+        char buf[PATH_MAX];
+        bool eacces = false;
+        size_t nl = strlen(path);
+
+        if (strchr(path, '/')) {
+                execve(path, argv, envp);
+                return -errno;
+        }
+        if (nl == 0)
+                return -ENOENT;
+
+        for (const char *d = child_env_path(envp); ; ) {
+                const char *end = strchrnul(d, ':');
+                size_t dl = (size_t) (end - d);
+
+                if (dl > 0 && dl + 1 + nl < sizeof(buf)) {
+                        memcpy(buf, d, dl);
+                        buf[dl] = '/';
+                        memcpy(buf + dl + 1, path, nl + 1);
+                        execve(buf, argv, envp);
+                        if (errno == EACCES)
+                                eacces = true;
+                        else if (errno != ENOENT && errno != ENOTDIR && errno != ESTALE &&
+                                 errno != ENODEV && errno != ETIMEDOUT)
+                                return -errno;
+                }
+                if (*end == '\0')
+                        break;
+                d = end + 1;
+        }
+        return eacces ? -EACCES : -ENOENT;
+}
+
+static _Noreturn void child_fail(int report_fd, ExecStep step, int error) {
+        ExecReport rec = { .step = (int32_t) step, .error = error > 0 ? error : EIO };
+        ssize_t n;
+
+        do
+                n = write(report_fd, &rec, sizeof(rec));
+        while (n < 0 && errno == EINTR);
+        _exit(exec_step_exit_status(step));
+}
+
+_Noreturn void exec_child(const ExecParams *p, int report_fd) {
+        ChildCreds creds = {};
+        ExecStep step = EXEC_STEP_NONE;
+        int r;
+
+        r = child_setup_process(p, &report_fd, &step);
+        if (r < 0)
+                child_fail(report_fd, step, -r);
+        r = child_setup_identity(p, &creds, &step);
+        if (r < 0)
+                child_fail(report_fd, step, -r);
+
+        r = child_execve(p->path, p->argv, p->envp);
+        child_fail(report_fd, EXEC_STEP_EXEC, -r);
+}
