@@ -172,7 +172,7 @@ static int child_set_rlimits(const ExecParams *p) {
         if (!p->rlimit_set || !p->rlimit)
                 return 0;
         for (int i = 0; i < RLIM_NLIMITS; i++)
-                if (p->rlimit_set[i] && setrlimit((__rlimit_resource_t) i, &p->rlimit[i]) < 0)
+                if (p->rlimit_set[i] && setrlimit(i, &p->rlimit[i]) < 0)
                         return -errno;
         return 0;
 }

@@ -29,6 +29,39 @@ static bool env_name_is_valid_n(const char *s, size_t n) {
         return true;
 }
 
+/* Well-formed UTF-8 without NUL (no overlong forms, surrogates, or code
+ * points above U+10FFFF). */
+static bool env_value_is_valid(const char *s, size_t n) {
+        const unsigned char *p = (const unsigned char *) s, *e = p + n;
+
+        while (p < e) {
+                unsigned c = *p++, len, cp;
+                if (c == 0)
+                        return false;
+                if (c < 0x80)
+                        continue;
+                if (c >= 0xc2 && c <= 0xdf)
+                        len = 1, cp = c & 0x1f;
+                else if (c >= 0xe0 && c <= 0xef)
+                        len = 2, cp = c & 0x0f;
+                else if (c >= 0xf0 && c <= 0xf4)
+                        len = 3, cp = c & 0x07;
+                else
+                        return false;
+                if ((size_t) (e - p) < len)
+                        return false;
+                for (unsigned i = 0; i < len; i++, p++) {
+                        if ((*p & 0xc0) != 0x80)
+                                return false;
+                        cp = (cp << 6) | (*p & 0x3f);
+                }
+                if ((len == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+                    (len == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+                        return false;
+        }
+        return true;
+}
+
 static bool env_assignment_is_valid(const char *s) {
         const char *eq = strchr(s, '=');
         return eq && env_name_is_valid_n(s, (size_t) (eq - s));
@@ -158,7 +191,7 @@ static int env_parser_emit(EnvParser *e) {
         }
         e->value.len = e->value_keep;
         strbuf_append(&e->value, "", 0); /* terminates at the trimmed length */
-        if (env_name_is_valid_n(k, kl) && strlen(strempty(e->value.data)) == e->value.len) {
+        if (env_name_is_valid_n(k, kl) && env_value_is_valid(strempty(e->value.data), e->value.len)) {
                 StrBuf a = {};
                 strbuf_append(&a, k, kl);
                 strbuf_putc(&a, '=');

@@ -70,6 +70,9 @@ static void test_parse_escapes(void **state) {
                 assert_int_equal(exec_parse_environment_file(text, sizeof(text) - 1, &env), 0);
                 assert_strv(env, "B=1");
         }
+        /* So does invalid UTF-8; valid multi-byte text is kept. */
+        parse_expect("A=caf\xc3\xa9\nB=\xc3\nC=\xed\xa0\x80\nD=\xc0\xaf\nE=\xf0\x9f\x98\x80\nF=\xf4\x90\x80\x80\n",
+                     "A=caf\xc3\xa9|E=\xf0\x9f\x98\x80");
 }
 
 static void test_build_order(void **state) {
