@@ -52,6 +52,23 @@ static int errno_or(int fallback) {
         return errno > 0 ? -errno : fallback;
 }
 
+/* Parses a decimal uid/gid; -EINVAL when s is not one (a name then). */
+static int child_parse_id(const char *s, unsigned *ret) {
+        unsigned long v = 0;
+
+        if (!*s)
+                return -EINVAL;
+        for (const char *c = s; *c; c++) {
+                if (*c < '0' || *c > '9')
+                        return -EINVAL;
+                v = v * 10 + (unsigned long) (*c - '0');
+                if (v >= (unsigned long) UINT_MAX) /* (uid_t) -1 is never valid */
+                        return -ERANGE;
+        }
+        *ret = (unsigned) v;
+        return 0;
+}
+
 /* ---- fds ---- */
 
 /* Returns a duplicate of fd (or of a fresh /dev/null for fd < 0) at or
@@ -72,6 +89,34 @@ static int child_dup_above(int fd, int min) {
         return r;
 }
 
+/* Closes every fd >= first except keep and the directory fd, walking
+ * /proc/self/fd with getdents64() (no opendir(): it allocates). Returns
+ * -errno when /proc is not there. */
+static int child_close_from_proc(int first, int keep) {
+        char buf[4096] __attribute__((aligned(8)));
+        int dfd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        long n;
+
+        if (dfd < 0)
+                return -errno;
+        while ((n = syscall(SYS_getdents64, dfd, buf, sizeof(buf))) > 0)
+                for (long off = 0; off < n; ) {
+                        /* struct linux_dirent64: ino 8, off 8, reclen 2, type 1, name */
+                        unsigned short reclen;
+                        const char *name = buf + off + 19;
+                        unsigned v;
+
+                        memcpy(&reclen, buf + off + 16, sizeof(reclen));
+                        off += reclen;
+                        if (child_parse_id(name, &v) < 0 || v > INT_MAX)
+                                continue;
+                        if ((int) v >= first && (int) v != keep && (int) v != dfd)
+                                (void) close((int) v);
+                }
+        safe_close(dfd);
+        return n < 0 ? -errno : 0;
+}
+
 /* Closes every fd >= first except keep. */
 static void child_close_from(int first, int keep) {
         if (keep > first && close_range((unsigned) first, (unsigned) keep - 1, 0) < 0)
@@ -81,8 +126,9 @@ static void child_close_from(int first, int keep) {
         return;
 
 fallback:;
-        /* Kernel without close_range(): close up to the fd limit. Slow with
-         * a huge limit, but only on kernels older than 5.9. */
+        /* Kernel without close_range() (before 5.9). */
+        if (child_close_from_proc(first, keep) == 0)
+                return;
         struct rlimit rl;
         long max = 65536;
         if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
@@ -228,23 +274,6 @@ static int child_setup_process(const ExecParams *p, int *report_fd, ExecStep *re
 }
 
 /* ---- credentials ---- */
-
-/* Parses a decimal uid/gid; -EINVAL when s is not one (a name then). */
-static int child_parse_id(const char *s, unsigned *ret) {
-        unsigned long v = 0;
-
-        if (!*s)
-                return -EINVAL;
-        for (const char *c = s; *c; c++) {
-                if (*c < '0' || *c > '9')
-                        return -EINVAL;
-                v = v * 10 + (unsigned long) (*c - '0');
-                if (v >= (unsigned long) UINT_MAX) /* (uid_t) -1 is never valid */
-                        return -ERANGE;
-        }
-        *ret = (unsigned) v;
-        return 0;
-}
 
 static int child_copy(char *dst, size_t size, const char *src) {
         size_t l = strlen(src);

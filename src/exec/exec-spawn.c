@@ -52,6 +52,8 @@ int exec_spawn(const ExecParams *p, pid_t *ret_pid, int *ret_report_fd) {
 
         if (!p || !p->path || !p->argv || !ret_pid || !ret_report_fd)
                 return -EINVAL;
+        if (p->n_pass_fds > EXEC_PASS_FDS_MAX || (p->n_pass_fds > 0 && !p->pass_fds))
+                return p->n_pass_fds > EXEC_PASS_FDS_MAX ? -E2BIG : -EINVAL;
 
         /* Both ends non-blocking from birth: the read end so the caller can
          * poll it, and the write end does not care (one record of a few
