@@ -46,18 +46,18 @@ $(ARCHIVE): $(CORE_OBJS)
 	ar rcs $@ $^
 
 $(BUILD)/superd: $(call obj,$(SUPERD_SRCS)) $(ARCHIVE)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lm
 
 $(BUILD)/superctl: $(call obj,$(SUPERCTL_SRCS)) $(ARCHIVE)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lm
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(ARCHIVE)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcmocka
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcmocka -lm
 
 $(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/%.o $(BUILD)/tests/fuzz-main.o $(ARCHIVE)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lm
 
 $(BUILD)/tests/fuzz-main.o: tests/fuzz-main.c
 	@mkdir -p $(@D)

@@ -67,8 +67,11 @@ char *strbuf_steal(StrBuf *b) {
                 strbuf_done(b);
                 return NULL;
         }
-        if (!b->data && !strbuf_reserve(b, 0))
-                return NULL;
+        if (!b->data) {
+                if (!strbuf_reserve(b, 0))
+                        return NULL;
+                b->data[0] = 0;
+        }
         char *d = b->data;
         *b = (StrBuf) {};
         return d;

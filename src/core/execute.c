@@ -1,0 +1,253 @@
+/* execute.c — from a unit's ExecSettings and one ExecCommand to ExecParams:
+ * environment, argv expansion, stdio, limits, credentials. The fork itself
+ * and everything the child does live in src/exec. */
+#include "execute.h"
+
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/log.h"
+#include "lib/strv.h"
+#include "manager.h"
+#include "output.h"
+
+static const char *exit_status_name(int status) {
+        for (ExecStep s = EXEC_STEP_NONE + 1; s < _EXEC_STEP_MAX; s++)
+                if (exec_step_exit_status(s) == status)
+                        return exec_step_to_string(s);
+        return NULL;
+}
+
+void unit_log_exec_failure_record(Unit *u, const ExecCommand *cmd, const ExecFailure *f) {
+        log_unit_error(u->name, "Failed at step %s spawning %s: %s", exec_step_to_string(f->step),
+                       cmd ? cmd->path : "?", strerror(f->error));
+}
+
+bool unit_log_exec_failure(Unit *u, const ExecCommand *cmd, int report_fd) {
+        ExecFailure f;
+        if (report_fd < 0 || exec_read_report(report_fd, &f) != 1)
+                return false;
+        unit_log_exec_failure_record(u, cmd, &f);
+        return true;
+}
+
+const char *unit_exit_status_name(int status) {
+        return exit_status_name(status);
+}
+
+/* The variables every process gets before the unit's own (SPEC 6). */
+static char **spawn_base_environment(Unit *u, bool as_user, SpawnFlags flags, pid_t main_pid) {
+        const ExecSettings *es = &unit_settings(u)->exec;
+        Manager *m = u->manager;
+        char **env = NULL;
+        char buf[4096];
+        (void) strv_extend(&env, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        if (m->config.lang) {
+                snprintf(buf, sizeof buf, "LANG=%s", m->config.lang);
+                (void) strv_extend(&env, buf);
+        }
+        if (u->invocation_id) {
+                snprintf(buf, sizeof buf, "INVOCATION_ID=%s", u->invocation_id);
+                (void) strv_extend(&env, buf);
+        }
+        if ((flags & SPAWN_SET_MAINPID) && main_pid > 0) {
+                snprintf(buf, sizeof buf, "MAINPID=%d", (int) main_pid);
+                (void) strv_extend(&env, buf);
+        }
+        const char *user = as_user ? es->user : NULL;
+        if (!user && m->scope == MANAGER_USER)
+                user = getenv("USER");
+        struct passwd *pw = user ? getpwnam(user) : NULL;
+        if (!pw && user && user[0] >= '0' && user[0] <= '9')
+                pw = getpwuid((uid_t) strtoul(user, NULL, 10));
+        if (pw) {
+                const char *vars[][2] = { { "USER", pw->pw_name }, { "LOGNAME", pw->pw_name },
+                                          { "HOME", pw->pw_dir }, { "SHELL", pw->pw_shell } };
+                for (size_t i = 0; i < ELEMENTSOF(vars); i++) {
+                        snprintf(buf, sizeof buf, "%s=%s", vars[i][0], vars[i][1]);
+                        (void) strv_extend(&env, buf);
+                }
+        }
+        return env;
+}
+
+static int open_stdio_file(const ExecStdio *s, bool input) {
+        int flags = O_CLOEXEC | O_NOCTTY;
+        if (input)
+                flags |= O_RDONLY;
+        else
+                flags |= O_WRONLY | O_CREAT | (s->type == EXEC_STDIO_APPEND ? O_APPEND : 0) |
+                         (s->type == EXEC_STDIO_TRUNCATE ? O_TRUNC : 0);
+        int fd = open(s->path, flags, 0644);
+        return fd < 0 ? negative_errno() : fd;
+}
+
+static bool stdio_is_file(ExecStdioType t) {
+        return t == EXEC_STDIO_FILE || t == EXEC_STDIO_APPEND || t == EXEC_STDIO_TRUNCATE;
+}
+
+typedef struct SpawnStdio {
+        int fd[3];        /* what goes to 0, 1, 2; -1 = /dev/null */
+        int owned[4];     /* fds we opened and close after the fork */
+        int journal_read; /* read end of the journal pipe, or -1 */
+} SpawnStdio;
+
+static int spawn_stdout_fd(const ExecStdio *s, SpawnStdio *io, int *journal_write) {
+        if (s->type == EXEC_STDIO_NULL)
+                return -1;
+        if (s->type == EXEC_STDIO_INHERIT)
+                return STDOUT_FILENO;
+        if (stdio_is_file(s->type))
+                return open_stdio_file(s, false);
+        if (*journal_write < 0) {
+                int p[2];
+                if (pipe2(p, O_CLOEXEC) < 0)
+                        return negative_errno();
+                io->journal_read = p[0];
+                *journal_write = p[1];
+        }
+        return *journal_write;
+}
+
+static void spawn_stdio_done(SpawnStdio *io) {
+        for (size_t i = 0; i < ELEMENTSOF(io->owned); i++)
+                io->owned[i] = safe_close(io->owned[i]);
+        io->journal_read = safe_close(io->journal_read);
+}
+
+static int spawn_stdio_setup(const ExecSettings *es, SpawnFlags flags, SpawnStdio *io) {
+        int journal_write = -1, r;
+        *io = (SpawnStdio) { .fd = { -1, -1, -1 }, .owned = { -1, -1, -1, -1 }, .journal_read = -1 };
+        if ((flags & SPAWN_MAIN) && es->std_input.type == EXEC_STDIO_FILE) {
+                r = open_stdio_file(&es->std_input, true);
+                if (r < 0)
+                        return r;
+                io->fd[0] = io->owned[0] = r;
+        }
+        r = spawn_stdout_fd(&es->std_output, io, &journal_write);
+        if (r < -1)
+                return r;
+        io->fd[1] = r;
+        if (r >= 0 && r != STDOUT_FILENO && r != journal_write)
+                io->owned[1] = r;
+        bool err_same = es->std_error.type == EXEC_STDIO_DEFAULT || es->std_error.type == EXEC_STDIO_INHERIT;
+        if (err_same)
+                io->fd[2] = io->fd[1];
+        else {
+                r = spawn_stdout_fd(&es->std_error, io, &journal_write);
+                if (r < -1)
+                        return r;
+                io->fd[2] = r == STDOUT_FILENO ? STDERR_FILENO : r;
+                if (r >= 0 && r != STDOUT_FILENO && r != journal_write)
+                        io->owned[2] = r;
+        }
+        io->owned[3] = journal_write;
+        return 0;
+}
+
+static const char *program_ident(const UnitSettings *st, const ExecCommand *cmd) {
+        if (st->exec.syslog_identifier)
+                return st->exec.syslog_identifier;
+        const char *p = cmd->argv && cmd->argv[0] ? cmd->argv[0] : cmd->path;
+        const char *slash = strrchr(p, '/');
+        return slash ? slash + 1 : p;
+}
+
+static int spawn_environment(Unit *u, const ExecCommand *cmd, SpawnFlags flags, pid_t main_pid,
+                             char ***ret_env, char ***ret_argv) {
+        const ExecSettings *es = &unit_settings(u)->exec;
+        bool as_user = !(cmd->flags & (EXEC_FULL_PRIVILEGES | EXEC_NO_SETUID));
+        _cleanup_strv_free_ char **base = spawn_base_environment(u, as_user, flags, main_pid);
+        _cleanup_free_ char *bad_file = NULL;
+        char **env = NULL, **argv = NULL;
+        int r = exec_build_environment(base, u->manager->environ, es->pass_environment, es->environment_files,
+                                       es->environment, es->unset_environment, &env, &bad_file);
+        if (r < 0)
+                return log_unit_error_errno(u->name, r, "Failed to load environment file '%s': %m",
+                                            bad_file ? bad_file : "?");
+        if (cmd->flags & EXEC_NO_ENV_EXPAND)
+                argv = strv_copy(cmd->argv);
+        else if (exec_expand_argv(cmd->argv, env, &argv) < 0)
+                argv = NULL;
+        if (!argv) {
+                strv_free(env);
+                return log_unit_error_errno(u->name, -ENOMEM, "Failed to prepare command line: %m");
+        }
+        *ret_env = env;
+        *ret_argv = argv;
+        return 0;
+}
+
+static void spawn_fill_params(Unit *u, const ExecCommand *cmd, const SpawnStdio *io, ExecParams *p,
+                              bool *rl_set, struct rlimit *rl) {
+        const ExecSettings *es = &unit_settings(u)->exec;
+        const ManagerConfig *c = &u->manager->config;
+        bool as_user = !(cmd->flags & (EXEC_FULL_PRIVILEGES | EXEC_NO_SETUID));
+        memcpy(rl_set, es->rlimit_set, sizeof(bool) * RLIM_NLIMITS);
+        memcpy(rl, es->rlimit, sizeof(struct rlimit) * RLIM_NLIMITS);
+        if (!rl_set[RLIMIT_NOFILE] && c->default_limit_nofile_set) {
+                rl_set[RLIMIT_NOFILE] = true;
+                rl[RLIMIT_NOFILE] = c->default_limit_nofile;
+        }
+        p->path = cmd->path;
+        p->user = as_user ? es->user : NULL;
+        p->group = as_user ? es->group : NULL;
+        p->supplementary_groups = as_user ? es->supplementary_groups : NULL;
+        p->root_directory = (cmd->flags & EXEC_FULL_PRIVILEGES) ? NULL : es->root_directory;
+        p->working_directory = es->working_directory;
+        p->working_directory_missing_ok = es->working_directory_missing_ok;
+        p->umask = es->umask;
+        p->nice_set = es->nice_set;
+        p->nice = es->nice;
+        p->oom_score_adjust_set = es->oom_score_adjust_set;
+        p->oom_score_adjust = es->oom_score_adjust;
+        p->rlimit_set = rl_set;
+        p->rlimit = rl;
+        p->stdin_fd = io->fd[0];
+        p->stdout_fd = io->fd[1];
+        p->stderr_fd = io->fd[2];
+        p->ignore_sigpipe = es->ignore_sigpipe;
+        p->no_new_privileges = es->no_new_privileges;
+        p->new_session = true;
+}
+
+int unit_spawn(Unit *u, const ExecCommand *cmd, SpawnFlags flags, pid_t main_pid, PidRef *ret_pid,
+               int *ret_report_fd) {
+        const UnitSettings *st = unit_settings(u);
+        _cleanup_strv_free_ char **env = NULL, **argv = NULL;
+        SpawnStdio io;
+        bool rl_set[RLIM_NLIMITS];
+        struct rlimit rl[RLIM_NLIMITS];
+        int r = spawn_environment(u, cmd, flags, main_pid, &env, &argv);
+        if (r < 0)
+                return r;
+        r = spawn_stdio_setup(&st->exec, flags, &io);
+        if (r < 0) {
+                spawn_stdio_done(&io);
+                return log_unit_error_errno(u->name, r, "Failed to set up standard output: %m");
+        }
+        ExecParams p = {};
+        spawn_fill_params(u, cmd, &io, &p, rl_set, rl);
+        p.argv = argv;
+        p.envp = env;
+        pid_t pid;
+        int report;
+        r = exec_spawn(&p, &pid, &report);
+        if (r < 0) {
+                spawn_stdio_done(&io);
+                return log_unit_error_errno(u->name, r, "Failed to fork: %m");
+        }
+        if (io.journal_read >= 0) {
+                int fd = TAKE_FD(io.journal_read);
+                (void) output_stream_new(u->manager, u->name, program_ident(st, cmd), pid, fd,
+                                         st->exec.syslog_level, st->exec.syslog_level_prefix);
+        }
+        spawn_stdio_done(&io);
+        pidref_set(ret_pid, pid);
+        *ret_report_fd = report;
+        log_unit_debug(u->name, "Started %s as process %d.", cmd->path, (int) pid);
+        return 0;
+}

@@ -1,0 +1,326 @@
+#include "manager.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+
+#include "control-server.h"
+#include "execute.h"
+#include "lib/log.h"
+#include "lib/strv.h"
+
+extern char **environ;
+
+static void manager_log_hook(int level, const char *unit, const char *text, void *userdata) {
+        Manager *m = userdata;
+        Unit *u = hashmap_get(&m->units, unit);
+        if (u)
+                unit_add_log_line(u, text);
+}
+
+static void manager_orphan_reaped(const siginfo_t *si, void *userdata) {
+        log_debug("Reaped orphan process %d.", (int) si->si_pid);
+}
+
+int manager_new(const ManagerOptions *o, Manager **ret) {
+        Manager *m = calloc(1, sizeof(Manager));
+        if (!m)
+                return -ENOMEM;
+        m->pid1 = o->pid1;
+        m->foreground = o->foreground;
+        m->owner_uid = getuid();
+        manager_config_defaults(&m->config);
+        int r = loop_new(&m->loop);
+        if (r >= 0)
+                r = manager_setup_paths(m, o);
+        if (r >= 0 && !(m->environ = strv_copy(environ)))
+                r = -ENOMEM;
+        if (r < 0) {
+                manager_free(m);
+                return r;
+        }
+        log_set_hook(manager_log_hook, m);
+        *ret = m;
+        return 0;
+}
+
+static void manager_free_units(Manager *m) {
+        const char *k;
+        void *v;
+        for (size_t i = 0; hashmap_next(&m->units, &i, &k, &v);)
+                unit_free(v);
+        hashmap_done(&m->units);
+}
+
+Manager *manager_free(Manager *m) {
+        if (!m)
+                return NULL;
+        log_set_hook(NULL, NULL);
+        control_server_free(m->control);
+        manager_free_units(m);
+        output_streams_free(m);
+        loop_source_free(m->sig_term);
+        loop_source_free(m->sig_int);
+        loop_source_free(m->sig_hup);
+        loop_source_free(m->sig_usr1);
+        loop_source_free(m->shutdown_check);
+        loop_free(m->loop);
+        manager_config_defaults(&m->config);
+        free(m->config.default_target);
+        free(m->config.lang);
+        diag_done(&m->config_diag);
+        strv_free(m->environ);
+        strv_free(m->search_path);
+        char *paths[] = { m->root, m->config_path, m->runtime_dir, m->control_path, m->pid_path,
+                          m->log_path, m->state_dir, m->dir_run, m->dir_state, m->dir_cache,
+                          m->dir_logs, m->dir_config };
+        for (size_t i = 0; i < ELEMENTSOF(paths); i++)
+                free(paths[i]);
+        free(m);
+        return NULL;
+}
+
+Unit *manager_get_unit(Manager *m, const char *name) {
+        _cleanup_free_ char *full = unit_name_complete(name);
+        return full ? hashmap_get(&m->units, full) : NULL;
+}
+
+static void manager_log_unit_diag(const UnitFile *f) {
+        for (size_t i = 0; i < f->diag.n; i++)
+                log_internal(f->diag.entries[i].level == DIAG_ERROR ? LOG_ERR : LOG_WARNING, 0, NULL, "%s",
+                             f->diag.entries[i].text);
+}
+
+/* Targets that exist without a file (SPEC 5). */
+static const char *const implicit_targets[][2] = {
+        { "basic.target", "Basic System" },
+        { "default.target", "Default Target" },
+        { "multi-user.target", "Multi-User System" },
+        { "network-online.target", "Network is Online" },
+        { "network.target", "Network" },
+        { "paths.target", "Path Units" },
+        { "shutdown.target", "System Shutdown" },
+        { "sockets.target", "Socket Units" },
+        { "sysinit.target", "System Initialization" },
+        { "timers.target", "Timer Units" },
+};
+
+static void manager_fill_implicit(UnitFile *f) {
+        if (f->load_state != UNIT_NOT_FOUND)
+                return;
+        for (size_t i = 0; i < ELEMENTSOF(implicit_targets); i++)
+                if (streq(f->name, implicit_targets[i][0])) {
+                        char *d = strdup(implicit_targets[i][1]);
+                        if (!d)
+                                return;
+                        free(f->s.description);
+                        f->s.description = d;
+                        free(f->load_error);
+                        f->load_error = NULL;
+                        f->load_state = UNIT_LOADED;
+                        diag_done(&f->diag);
+                        return;
+                }
+}
+
+int manager_load_unit(Manager *m, const char *name, Unit **ret) {
+        _cleanup_free_ char *full = unit_name_complete(name);
+        if (!full || !unit_name_is_valid(full) || unit_name_is_template(full))
+                return -EINVAL;
+        Unit *u = hashmap_get(&m->units, full);
+        if (u) {
+                *ret = u;
+                return 0;
+        }
+        UnitFile *f = NULL;
+        int r = unit_file_load(&m->load_ctx, full, &f);
+        if (r < 0)
+                return r;
+        manager_fill_implicit(f);
+        manager_log_unit_diag(f);
+        r = unit_new(m, full, f, &u);
+        if (r < 0) {
+                unit_file_free(f);
+                return r;
+        }
+        r = hashmap_put(&m->units, u->name, u);
+        if (r < 0) {
+                unit_free(u);
+                return r;
+        }
+        *ret = u;
+        return 0;
+}
+
+/* Units not loaded from a file that nobody uses can go at reload. */
+static bool unit_is_idle(Unit *u) {
+        UnitActiveState a = unit_active_state(u);
+        return (a == UNIT_INACTIVE) && u->job == JOB_NONE && !u->waiters;
+}
+
+int manager_reload(Manager *m) {
+        log_info("Reloading.");
+        int r = manager_load_config(m);
+        if (r < 0)
+                return log_error_errno(r, "Failed to load configuration: %m");
+        for (size_t i = 0; i < m->config_diag.n; i++)
+                log_warning("%s", m->config_diag.entries[i].text);
+        log_set_max_level(m->config.log_level);
+        const char *k;
+        void *v;
+        char **gone = NULL;
+        for (size_t i = 0; hashmap_next(&m->units, &i, &k, &v);) {
+                Unit *u = v;
+                UnitFile *f = NULL;
+                if (unit_file_load(&m->load_ctx, u->name, &f) < 0)
+                        continue;
+                manager_fill_implicit(f);
+                if (f->load_state == UNIT_NOT_FOUND && unit_is_idle(u)) {
+                        unit_file_free(f);
+                        (void) strv_extend(&gone, u->name);
+                        continue;
+                }
+                manager_log_unit_diag(f);
+                unit_file_free(u->pending_file);
+                u->pending_file = f;
+                if (unit_active_state(u) == UNIT_INACTIVE || unit_active_state(u) == UNIT_FAILED)
+                        unit_apply_pending_file(u);
+        }
+        STRV_FOREACH(n, gone)
+                unit_free(hashmap_remove(&m->units, *n));
+        strv_free(gone);
+        log_info("Reloading finished.");
+        return 0;
+}
+
+void manager_check_shutdown(Manager *m) {
+        if (m->shutting_down && m->shutdown_check)
+                loop_defer_enable(m->shutdown_check);
+}
+
+static void manager_shutdown_step(LoopSource *s, void *userdata) {
+        Manager *m = userdata;
+        const char *k;
+        void *v;
+        for (size_t i = 0; hashmap_next(&m->units, &i, &k, &v);) {
+                UnitActiveState a = unit_active_state(v);
+                if (a != UNIT_INACTIVE && a != UNIT_FAILED)
+                        return;
+        }
+        log_info("All units stopped, exiting.");
+        loop_exit(m->loop, m->exit_code);
+}
+
+void manager_begin_shutdown(Manager *m, int code) {
+        if (m->shutting_down)
+                return;
+        m->shutting_down = true;
+        m->exit_code = code;
+        log_info("Stopping all units.");
+        const char *k;
+        void *v;
+        for (size_t i = 0; hashmap_next(&m->units, &i, &k, &v);)
+                (void) unit_enqueue_job(v, JOB_STOP, NULL);
+        if (loop_add_defer(m->loop, manager_shutdown_step, m, &m->shutdown_check) < 0)
+                loop_exit(m->loop, code);
+}
+
+static void on_sigterm(LoopSource *s, const struct signalfd_siginfo *si, void *userdata) {
+        Manager *m = userdata;
+        log_info("Received %s.", si->ssi_signo == SIGINT ? "SIGINT" : "SIGTERM");
+        manager_begin_shutdown(m, 0);
+}
+
+static void on_sighup(LoopSource *s, const struct signalfd_siginfo *si, void *userdata) {
+        (void) manager_reload(userdata);
+}
+
+static int manager_open_log(Manager *m) {
+        int fd = open(m->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640);
+        if (fd < 0)
+                return negative_errno();
+        log_set_file(fd);
+        return 0;
+}
+
+static void on_sigusr1(LoopSource *s, const struct signalfd_siginfo *si, void *userdata) {
+        Manager *m = userdata;
+        if (manager_open_log(m) < 0)
+                log_warning("Failed to reopen '%s', ignoring.", m->log_path);
+}
+
+static int mkdir_p(const char *path, mode_t mode) {
+        char buf[4096];
+        if (strlen(path) >= sizeof buf)
+                return -ENAMETOOLONG;
+        strcpy(buf, path);
+        for (char *p = buf + 1; *p; p++)
+                if (*p == '/') {
+                        *p = 0;
+                        if (mkdir(buf, mode) < 0 && errno != EEXIST)
+                                return negative_errno();
+                        *p = '/';
+                }
+        if (mkdir(buf, mode) < 0 && errno != EEXIST)
+                return negative_errno();
+        return 0;
+}
+
+int manager_prepare_runtime_dir(Manager *m) {
+        int r = mkdir_p(m->runtime_dir, 0755);
+        if (r < 0)
+                return log_error_errno(r, "Failed to create '%s': %m", m->runtime_dir);
+        return 0;
+}
+
+static int manager_setup_signals(Manager *m) {
+        int r;
+        if ((r = loop_add_signal(m->loop, SIGTERM, on_sigterm, m, &m->sig_term)) < 0 ||
+            (r = loop_add_signal(m->loop, SIGINT, on_sigterm, m, &m->sig_int)) < 0 ||
+            (r = loop_add_signal(m->loop, SIGHUP, on_sighup, m, &m->sig_hup)) < 0 ||
+            (r = loop_add_signal(m->loop, SIGUSR1, on_sigusr1, m, &m->sig_usr1)) < 0)
+                return log_error_errno(r, "Failed to set up signal handling: %m");
+        loop_set_orphan_handler(m->loop, manager_orphan_reaped, m);
+        /* Double-forking daemons come back to us, so their exits are seen. */
+        if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+                log_warning("Failed to become a child subreaper, ignoring: %m");
+        return 0;
+}
+
+static const char *manager_default_target(Manager *m) {
+        if (m->config.default_target)
+                return m->config.default_target;
+        Unit *u;
+        if (manager_load_unit(m, "default.target", &u) >= 0 && u->file->fragment_path)
+                return "default.target";
+        return "multi-user.target";
+}
+
+int manager_startup(Manager *m) {
+        int r = manager_prepare_runtime_dir(m);
+        if (r < 0)
+                return r;
+        r = manager_open_log(m);
+        if (r < 0)
+                return log_error_errno(r, "Failed to open log file '%s': %m", m->log_path);
+        for (size_t i = 0; i < m->config_diag.n; i++)
+                log_warning("%s", m->config_diag.entries[i].text);
+        r = manager_setup_signals(m);
+        if (r < 0)
+                return r;
+        r = control_server_new(m, m->control_path, &m->control);
+        if (r < 0)
+                return log_error_errno(r, "Failed to listen on '%s': %m", m->control_path);
+        const char *target = manager_default_target(m);
+        Unit *u;
+        r = manager_load_unit(m, target, &u);
+        if (r >= 0)
+                r = unit_enqueue_job(u, JOB_START, NULL);
+        if (r < 0)
+                log_warning_errno(r, "Failed to start default target '%s', ignoring: %m", target);
+        log_info("superd %s running, control socket %s.", SUPERD_VERSION, m->control_path);
+        return 0;
+}

@@ -1,0 +1,105 @@
+/* manager.h — the manager: every unit, the event loop, the control server
+ * and the instance's paths and defaults. One Manager per superd process,
+ * passed explicitly; nothing else is global.
+ *
+ * Ownership: the Manager owns the Loop, every Unit (units map), the control
+ * server and the output streams of services. */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "lib/hashmap.h"
+#include "lib/loop.h"
+#include "unit.h"
+#include "unit/unit-load.h"
+
+typedef struct ControlServer ControlServer;
+typedef struct OutputStream OutputStream;
+
+typedef struct ManagerConfig {
+        char *default_target;
+        usec_t default_restart_usec;
+        usec_t default_timeout_start;
+        usec_t default_timeout_stop;
+        usec_t default_start_limit_interval;
+        unsigned default_start_limit_burst;
+        bool default_limit_nofile_set;
+        struct rlimit default_limit_nofile;
+        int log_level;
+        mode_t umask;
+        char *lang;
+        char **unit_path;         /* UnitPath= as given, NULL: default */
+        bool unit_path_append;    /* trailing ':' */
+} ManagerConfig;
+
+typedef enum ManagerScope {
+        MANAGER_SYSTEM,
+        MANAGER_USER,
+} ManagerScope;
+
+typedef struct ManagerOptions {
+        ManagerScope scope;
+        const char *root;         /* --root DIR or NULL */
+        bool foreground;
+        bool pid1;
+} ManagerOptions;
+
+typedef struct Manager {
+        Loop *loop;
+        ManagerScope scope;
+        bool pid1;
+        bool foreground;
+        char *root;               /* "" when none */
+        uid_t owner_uid;          /* who may change things besides root */
+
+        char *config_path;
+        char *runtime_dir;        /* control socket, pid file, superd.log */
+        char *control_path;
+        char *pid_path;
+        char *log_path;
+        char *state_dir;
+        char **search_path;
+        char *dir_run, *dir_state, *dir_cache, *dir_logs, *dir_config; /* %t %S %C %L %E */
+        UnitLoadContext load_ctx;
+
+        ManagerConfig config;
+        Diag config_diag;
+        char **environ;           /* superd's environment at start, for PassEnvironment= */
+
+        Hashmap units;            /* name -> Unit */
+        ControlServer *control;
+        OutputStream *streams;    /* list, owned */
+        LoopSource *sig_term, *sig_int, *sig_hup, *sig_usr1;
+
+        bool shutting_down;
+        int exit_code;
+        LoopSource *shutdown_check;
+} Manager;
+
+int manager_new(const ManagerOptions *o, Manager **ret);
+Manager *manager_free(Manager *m);
+
+/* Resolves the instance's paths; no side effects. */
+int manager_setup_paths(Manager *m, const ManagerOptions *o);
+/* Replaces the unit search path from a UnitPath= style spec (NULL: default). */
+int manager_build_search_path(Manager *m, const char *spec);
+void manager_config_defaults(ManagerConfig *c);
+/* Reads superd.conf (missing file = defaults). Problems go to config_diag. */
+int manager_load_config(Manager *m);
+/* Creates the runtime dir, the control socket and signal handlers; starts
+ * the default target. */
+int manager_startup(Manager *m);
+
+/* Creates the runtime dir (before the pid file is taken). */
+int manager_prepare_runtime_dir(Manager *m);
+
+/* Finds or loads a unit by name (suffix completed). -EINVAL bad name, -ENOMEM. */
+int manager_load_unit(Manager *m, const char *name, Unit **ret);
+Unit *manager_get_unit(Manager *m, const char *name);
+/* daemon-reload / SIGHUP. */
+int manager_reload(Manager *m);
+/* Orderly stop of every unit, then loop_exit(code). */
+void manager_begin_shutdown(Manager *m, int code);
+/* Called whenever a unit settles, to finish a shutdown in progress. */
+void manager_check_shutdown(Manager *m);

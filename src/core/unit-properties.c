@@ -1,0 +1,195 @@
+#include "unit-properties.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "control/protocol.h"
+#include "lib/strv.h"
+#include "lib/timespan.h"
+#include "manager.h"
+
+static void add_timestamp(StrBuf *b, const char *name, usec_t rt, usec_t mono) {
+        char key[128], buf[128] = "";
+        if (rt > 0) {
+                time_t t = (time_t) (rt / USEC_PER_SEC);
+                struct tm tm;
+                localtime_r(&t, &tm);
+                strftime(buf, sizeof buf, "%a %Y-%m-%d %H:%M:%S %Z", &tm);
+        }
+        control_record_add(b, name, buf);
+        snprintf(key, sizeof key, "%sMonotonic", name);
+        control_record_addf(b, key, "%llu", (unsigned long long) mono);
+}
+
+static void add_usec(StrBuf *b, const char *name, usec_t v) {
+        if (v == USEC_INFINITY)
+                control_record_add(b, name, "infinity");
+        else
+                control_record_addf(b, name, "%llu", (unsigned long long) v);
+}
+
+static void add_strv(StrBuf *b, const char *name, char **l) {
+        _cleanup_free_ char *j = strv_join(l, " ");
+        control_record_add(b, name, j ? j : "");
+}
+
+static void add_bool(StrBuf *b, const char *name, bool v) {
+        control_record_add(b, name, v ? "yes" : "no");
+}
+
+static const char *const type_names[_SERVICE_TYPE_MAX] = {
+        "simple", "exec", "forking", "oneshot", "notify", "idle",
+};
+static const char *const restart_names[_SERVICE_RESTART_MAX] = {
+        "no", "on-success", "on-failure", "on-abnormal", "on-watchdog", "on-abort", "always",
+};
+static const char *const kill_mode_names[_KILL_MODE_MAX] = {
+        "control-group", "mixed", "process", "none",
+};
+
+static void add_exec_commands(StrBuf *b, const UnitSettings *st) {
+        for (ServiceExecCommand i = 0; i < _SERVICE_EXEC_COMMAND_MAX; i++) {
+                const ExecCommandList *l = &st->service.exec[i];
+                StrBuf v = {};
+                for (size_t k = 0; k < l->n; k++) {
+                        _cleanup_free_ char *argv = strv_join(l->items[k].argv, " ");
+                        strbuf_printf(&v, "%s{ path=%s ; argv[]=%s ; ignore_errors=%s }", k ? " " : "",
+                                      l->items[k].path, argv ? argv : "",
+                                      l->items[k].flags & EXEC_IGNORE_FAILURE ? "yes" : "no");
+                }
+                if (l->n)
+                        control_record_add(b, service_exec_command_to_string(i), v.data);
+                strbuf_done(&v);
+        }
+}
+
+static void add_service_properties(Unit *u, StrBuf *b) {
+        const UnitSettings *st = unit_settings(u);
+        const ServiceSettings *ss = &st->service;
+        Service *s = &u->service;
+        control_record_add(b, "Type", type_names[ss->type]);
+        control_record_add(b, "Restart", restart_names[ss->restart]);
+        add_usec(b, "RestartUSec", ss->restart_usec != USEC_INFINITY ? ss->restart_usec
+                                                                     : u->manager->config.default_restart_usec);
+        add_bool(b, "RemainAfterExit", ss->remain_after_exit);
+        control_record_add(b, "PIDFile", ss->pid_file);
+        control_record_addf(b, "MainPID", "%d", (int) s->main_pid.pid);
+        control_record_addf(b, "ControlPID", "%d", (int) s->control_pid.pid);
+        control_record_add(b, "Result", service_result_to_string(s->result));
+        control_record_add(b, "ReloadResult", service_result_to_string(s->reload_result));
+        control_record_addf(b, "NRestarts", "%u", s->n_restarts);
+        control_record_addf(b, "ExecMainPID", "%d", (int) s->exec_main_pid);
+        control_record_addf(b, "ExecMainCode", "%d", s->exec_main_code);
+        control_record_addf(b, "ExecMainStatus", "%d", s->exec_main_status);
+        add_timestamp(b, "ExecMainStartTimestamp", s->exec_main_start_timestamp, s->exec_main_start_monotonic);
+        add_timestamp(b, "ExecMainExitTimestamp", s->exec_main_exit_timestamp, s->exec_main_exit_monotonic);
+        add_usec(b, "TimeoutStartUSec", ss->timeout_start_set && ss->timeout_start ? ss->timeout_start
+                                        : ss->timeout_start_set ? USEC_INFINITY
+                                                                : u->manager->config.default_timeout_start);
+        add_usec(b, "TimeoutStopUSec", ss->timeout_stop_set && ss->timeout_stop ? ss->timeout_stop
+                                       : ss->timeout_stop_set ? USEC_INFINITY
+                                                              : u->manager->config.default_timeout_stop);
+        add_usec(b, "RuntimeMaxUSec", ss->runtime_max);
+        control_record_add(b, "KillMode", kill_mode_names[st->kill.kill_mode]);
+        control_record_addf(b, "KillSignal", "%d", st->kill.kill_signal);
+        add_bool(b, "SendSIGKILL", st->kill.send_sigkill);
+        control_record_add(b, "User", st->exec.user);
+        control_record_add(b, "Group", st->exec.group);
+        add_strv(b, "SupplementaryGroups", st->exec.supplementary_groups);
+        control_record_add(b, "WorkingDirectory", st->exec.working_directory);
+        control_record_add(b, "RootDirectory", st->exec.root_directory);
+        control_record_addf(b, "UMask", "%04o", (unsigned) st->exec.umask);
+        add_strv(b, "Environment", st->exec.environment);
+        add_strv(b, "UnenforcedSettings", st->exec.unenforced);
+        control_record_add(b, "StatusText", s->status_text);
+        add_exec_commands(b, st);
+        add_bool(b, "CanReload", ss->exec[SERVICE_EXEC_RELOAD].n > 0);
+}
+
+static void add_process_info(Unit *u, StrBuf *b) {
+        /* Tasks and memory of the processes we know (main and control). */
+        PidRef *refs[] = { &u->service.main_pid, &u->service.control_pid };
+        unsigned tasks = 0;
+        unsigned long long rss_kb = 0;
+        StrBuf procs = {};
+        for (size_t i = 0; i < ELEMENTSOF(refs); i++) {
+                if (!pidref_is_set(refs[i]))
+                        continue;
+                char path[64], line[256], comm[64] = "";
+                snprintf(path, sizeof path, "/proc/%d/status", (int) refs[i]->pid);
+                FILE *f = fopen(path, "re");
+                if (!f)
+                        continue;
+                while (fgets(line, sizeof line, f)) {
+                        unsigned long long v;
+                        if (sscanf(line, "Threads: %llu", &v) == 1)
+                                tasks += (unsigned) v;
+                        else if (sscanf(line, "VmRSS: %llu", &v) == 1)
+                                rss_kb += v;
+                        else
+                                (void) sscanf(line, "Name: %63s", comm);
+                }
+                fclose(f);
+                snprintf(path, sizeof path, "/proc/%d/cmdline", (int) refs[i]->pid);
+                f = fopen(path, "re");
+                size_t n = f ? fread(line, 1, sizeof line - 1, f) : 0;
+                if (f)
+                        fclose(f);
+                for (size_t k = 0; k + 1 < n; k++)
+                        if (line[k] == 0)
+                                line[k] = ' ';
+                line[n] = 0;
+                strbuf_printf(&procs, "%s%d %s", procs.len ? "\n" : "", (int) refs[i]->pid, n ? line : comm);
+        }
+        if (tasks)
+                control_record_addf(b, "TasksCurrent", "%u", tasks);
+        if (rss_kb)
+                control_record_addf(b, "MemoryCurrent", "%llu", rss_kb * 1024ULL);
+        control_record_add(b, "Processes", procs.data);
+        strbuf_done(&procs);
+}
+
+void unit_append_properties(Unit *u, StrBuf *b) {
+        const UnitFile *f = u->file;
+        const UnitSettings *st = unit_settings(u);
+        UnitFileState fs;
+        control_record_add(b, "Id", u->name);
+        control_record_add(b, "Description", st->description ? st->description : u->name);
+        control_record_add(b, "LoadState", unit_load_state_to_string(f->load_state));
+        control_record_add(b, "LoadError", f->load_error);
+        control_record_add(b, "ActiveState", unit_active_state_to_string(unit_active_state(u)));
+        control_record_add(b, "SubState", unit_sub_state(u));
+        control_record_add(b, "FragmentPath", f->fragment_path);
+        add_strv(b, "DropInPaths", f->dropin_paths);
+        control_record_add(b, "UnitFileState", f->fragment_path && unit_file_get_state(&u->manager->load_ctx, u->name, &fs) >= 0
+                                                       ? unit_file_state_to_string(fs) : "");
+        add_strv(b, "Documentation", st->documentation);
+        for (UnitDependency d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
+                if (st->deps[d])
+                        add_strv(b, unit_dependency_to_string(d), st->deps[d]);
+        control_record_add(b, "Job", u->job != JOB_NONE ? job_type_to_string(u->job) : "");
+        control_record_add(b, "InvocationID", u->invocation_id);
+        add_timestamp(b, "StateChangeTimestamp", u->state_change_timestamp, u->state_change_monotonic);
+        add_timestamp(b, "ActiveEnterTimestamp", u->active_enter_timestamp, u->active_enter_monotonic);
+        add_timestamp(b, "ActiveExitTimestamp", u->active_exit_timestamp, u->active_exit_monotonic);
+        add_timestamp(b, "InactiveEnterTimestamp", u->inactive_enter_timestamp, u->inactive_enter_monotonic);
+        add_timestamp(b, "InactiveExitTimestamp", u->inactive_exit_timestamp, u->inactive_exit_monotonic);
+        add_bool(b, "RefuseManualStart", st->refuse_manual_start);
+        add_bool(b, "RefuseManualStop", st->refuse_manual_stop);
+        if (u->type == UNIT_SERVICE && f->load_state == UNIT_LOADED) {
+                add_service_properties(u, b);
+                add_process_info(u, b);
+        }
+}
+
+void unit_append_log_lines(Unit *u, StrBuf *b) {
+        StrBuf lines = {};
+        for (unsigned i = 0; i < UNIT_LOG_LINES; i++) {
+                const char *l = u->log_lines[(u->log_next + i) % UNIT_LOG_LINES];
+                if (l)
+                        strbuf_printf(&lines, "%s%s", lines.len ? "\n" : "", l);
+        }
+        control_record_add(b, "LastLogLines", lines.data);
+        strbuf_done(&lines);
+}

@@ -1,0 +1,29 @@
+/* process.h — pids with pidfds, so a signal never hits a recycled pid. */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+typedef struct PidRef {
+        pid_t pid;  /* 0: none */
+        int fd;     /* pidfd, -1 if the kernel gave none */
+} PidRef;
+
+#define PIDREF_NULL ((PidRef) { .pid = 0, .fd = -1 })
+
+/* Fills ref for pid, opening a pidfd when the kernel supports it. */
+int pidref_set(PidRef *ref, pid_t pid);
+void pidref_done(PidRef *ref);
+static inline bool pidref_is_set(const PidRef *ref) {
+        return ref->pid > 0;
+}
+/* Sends sig through the pidfd (falls back to kill() without one). */
+int pidref_kill(const PidRef *ref, int sig);
+/* Sends sig to the process group led by ref (kill(-pid)), and to ref itself. */
+int pidref_kill_group(const PidRef *ref, int sig);
+
+/* Reads field from /proc/PID/stat: the session id. -errno on failure. */
+int process_get_sid(pid_t pid, pid_t *ret);
+int process_get_ppid(pid_t pid, pid_t *ret);
+/* Lists pids (excluding exclude) whose session id is sid. */
+int process_list_session(pid_t sid, pid_t exclude, pid_t **ret, size_t *ret_n);
