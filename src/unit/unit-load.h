@@ -5,7 +5,7 @@
  *   1. "foo@bar.service" looks for itself, then for its template "foo@.service";
  *   2. a symlink to /dev/null (or an empty file... no: only /dev/null) masks;
  *   3. a symlink to another unit file makes NAME an alias of that unit;
- *   4. drop-ins: every "NAME.d/*.conf" (and "TEMPLATE.d/", and the type's
+ *   4. drop-ins: every "NAME.d/X.conf" (and "TEMPLATE.d/", and the type's
  *      "service.d/" style top-level dirs "foo-.service.d" prefixes) over all
  *      directories, a file name in an earlier directory hiding the same name
  *      in later ones, applied in lexical order of file name;

@@ -322,3 +322,20 @@ UnitFile *unit_file_free(UnitFile *u);
 static inline void unit_file_freep(UnitFile **u) {
         unit_file_free(*u);
 }
+
+/* Names as systemd prints them ("simple", "on-failure", "control-group",
+ * "main", "exit-force", "journal+console", "ConditionPathExists"); the
+ * from_string functions return the _INVALID value (-EINVAL) when unknown. */
+const char *service_type_to_string(ServiceType t);
+ServiceType service_type_from_string(const char *s);
+const char *service_restart_to_string(ServiceRestart r);
+ServiceRestart service_restart_from_string(const char *s);
+const char *kill_mode_to_string(KillMode m);
+KillMode kill_mode_from_string(const char *s);
+const char *notify_access_to_string(NotifyAccess n);
+NotifyAccess notify_access_from_string(const char *s);
+const char *unit_action_to_string(UnitAction a);
+UnitAction unit_action_from_string(const char *s);
+const char *exec_stdio_type_to_string(ExecStdioType t);
+const char *condition_type_to_string(ConditionType t, bool assert); /* "ConditionPathExists" / "AssertPathExists" */
+UnitLoadState unit_load_state_from_string(const char *s);
