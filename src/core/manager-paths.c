@@ -63,6 +63,7 @@ int manager_build_search_path(Manager *m, const char *spec) {
         if (!spec || !*spec) {
                 strv_free(m->search_path);
                 m->search_path = def;
+                m->load_ctx.search_path = def;
                 return 0;
         }
         char **parts = strv_split(spec, ":");
@@ -80,6 +81,7 @@ int manager_build_search_path(Manager *m, const char *spec) {
         strv_free(def);
         strv_free(m->search_path);
         m->search_path = l;
+        m->load_ctx.search_path = l;
         return 0;
 oom:
         strv_free(parts);

@@ -16,6 +16,8 @@ extern char **environ;
 
 static void manager_log_hook(int level, const char *unit, const char *text, void *userdata) {
         Manager *m = userdata;
+        if (level > LOG_INFO)
+                return; /* status shows what systemd's journal would at its default level */
         Unit *u = hashmap_get(&m->units, unit);
         if (u)
                 unit_add_log_line(u, text);

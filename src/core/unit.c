@@ -291,10 +291,10 @@ static void unit_update_timestamps(Unit *u, UnitActiveState old, UnitActiveState
 static void unit_log_transition(Unit *u, UnitActiveState old, UnitActiveState new_state) {
         const char *d = unit_settings(u)->description;
         d = d && *d ? d : u->name;
-        if (old == UNIT_ACTIVATING && new_state == UNIT_ACTIVE)
+        if (new_state == UNIT_ACTIVE && u->type == UNIT_TARGET && old != UNIT_ACTIVE)
+                log_unit_info(u->name, "Reached target %s.", d);
+        else if (new_state == UNIT_ACTIVE && (old == UNIT_ACTIVATING || old == UNIT_INACTIVE || old == UNIT_FAILED))
                 log_unit_info(u->name, "Started %s.", d);
-        else if (new_state == UNIT_ACTIVE && old == UNIT_INACTIVE)
-                log_unit_info(u->name, "Reached %s.", d);
         else if (new_state == UNIT_INACTIVE && old != UNIT_INACTIVE && u->service.result == SERVICE_SUCCESS)
                 log_unit_info(u->name, "%s %s.", old == UNIT_DEACTIVATING ? "Stopped" : "Finished", d);
         else if (new_state == UNIT_FAILED && old != UNIT_FAILED)
