@@ -146,16 +146,31 @@ fail:
 
 int unit_words_split(const char *s, WordFlags flags, char ***ret, const char **ret_error) {
         _cleanup_strv_free_ char **l = NULL;
+        size_t n = 0, cap = 0;
         for (;;) {
                 char *w;
                 int r = unit_word_next(&s, flags, &w, NULL, ret_error);
-                if (r < 0)
-                        return r;
-                if (r == 0)
+                if (r <= 0) {
+                        if (r < 0)
+                                return r;
                         break;
-                r = strv_consume(&l, w);
-                if (r < 0)
-                        return r;
+                }
+                if (n >= UNIT_WORDS_MAX) {
+                        free(w);
+                        *ret_error = "too many words";
+                        return -EINVAL;
+                }
+                if (n + 2 > cap) {
+                        cap = cap ? cap * 2 : 8;
+                        char **nl = realloc(l, sizeof(char *) * cap);
+                        if (!nl) {
+                                free(w);
+                                return -ENOMEM;
+                        }
+                        l = nl;
+                }
+                l[n++] = w;
+                l[n] = NULL;
         }
         *ret = TAKE_PTR(l);
         return 0;
@@ -223,6 +238,10 @@ static void exec_error(const ExecBuild *e, const char *reason) {
 /* Adds one (already unquoted) word to the command being built. 1 ok, 0 after a diagnostic. */
 static int exec_add_word(ExecBuild *e, const char *word) {
         const char *w = word;
+        if (e->n_words >= UNIT_WORDS_MAX) {
+                exec_error(e, "too many words");
+                return 0;
+        }
         if (e->n_words == 0 && exec_prefixes(&w, &e->cmd.flags) < 0) {
                 exec_error(e, "invalid combination of prefixes");
                 return 0;
@@ -256,6 +275,10 @@ static int exec_finish(ExecBuild *e, ExecCommandList *out) {
         }
         if (!e->cmd.argv) {
                 exec_error(e, "'@' needs argv[0] after the program");
+                return 0;
+        }
+        if (out->n >= UNIT_LIST_MAX) {
+                exec_error(e, "too many commands");
                 return 0;
         }
         ExecCommand *n = realloc(out->items, sizeof(ExecCommand) * (out->n + 1));
@@ -295,6 +318,10 @@ int unit_exec_line_parse(const ConfigContext *c, const char *value, ExecCommandL
         exec_command_done(&e.cmd);
         if (r > 0 && out.n == 0) {
                 config_error(c, "Empty %s= command line, ignoring.", c->key);
+                r = 0;
+        }
+        if (r > 0 && list->n + out.n > UNIT_LIST_MAX) {
+                config_error(c, "Too many %s= commands (limit %u), ignoring.", c->key, UNIT_LIST_MAX);
                 r = 0;
         }
         if (r <= 0) {

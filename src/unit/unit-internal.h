@@ -20,6 +20,9 @@
 #define UNIT_DROPINS_MAX 1024U
 #define UNIT_SYMLINK_HOPS_MAX 16U
 #define UNIT_NAME_MAX 255U
+#define UNIT_LIST_MAX 16384U        /* entries of one list setting */
+#define UNIT_WORDS_MAX 16384U       /* words of one value */
+#define UNIT_ASSIGNMENTS_MAX 100000U /* assignments of one unit, all files */
 
 /* ---- lexer (unit-lexer.c) ---- */
 
@@ -102,6 +105,10 @@ void config_error(const ConfigContext *c, const char *fmt, ...) _printf_(2, 3);
 int config_invalid(const ConfigContext *c, const char *value, const char *reason);
 /* "ignoring" or, for fail-closed keys, "refusing". */
 const char *config_verdict(const ConfigContext *c);
+/* Appends s (taken, also on failure) to *l, or drops it when dedupe and
+ * already present; l NULL just frees s. 1, 0 when the list is full
+ * (diagnosed), -ENOMEM. */
+int config_list_add(const ConfigContext *c, char ***l, char *s, bool dedupe);
 /* Resets a scalar field to its default. Returns 1. */
 int config_reset(const ConfigContext *c, void *target);
 bool valid_user_group_name(const char *s);

@@ -14,6 +14,16 @@ typedef struct ParseState {
         const ConfigSection *section; /* NULL: unknown, X- or no section yet */
 } ParseState;
 
+/* Assignments seen over all files of a unit: bounds the work a file can cause. */
+static bool count_assignment(UnitFile *u, const char *path, unsigned line) {
+        if (u->n_assignments == UNIT_ASSIGNMENTS_MAX)
+                diag_add(&u->diag, DIAG_ERROR, path, line, "Too many assignments (limit %u), ignoring the rest.",
+                         UNIT_ASSIGNMENTS_MAX);
+        if (u->n_assignments <= UNIT_ASSIGNMENTS_MAX)
+                u->n_assignments++;
+        return u->n_assignments <= UNIT_ASSIGNMENTS_MAX;
+}
+
 static int on_section(void *userdata, const char *path, unsigned line, const char *name) {
         ParseState *ps = userdata;
         ps->section = unit_section_lookup(ps->u->type, name);
@@ -54,7 +64,7 @@ static int on_assignment(void *userdata, const char *path, unsigned line, const 
                          const char *value) {
         ParseState *ps = userdata;
         UnitFile *u = ps->u;
-        if (!ps->section || ps->section->accept_all || startswith(key, "X-"))
+        if (!ps->section || ps->section->accept_all || startswith(key, "X-") || !count_assignment(u, path, line))
                 return 0;
         const ConfigKey *k = unit_key_lookup(ps->section, key);
         if (!k) {

@@ -83,8 +83,9 @@ int config_parse_environ(const ConfigContext *c, const char *v, void *t, int l) 
                 if (!env)
                         continue;
                 env_remove_name(*env, x);
-                if (strv_consume(env, TAKE_PTR(x)) < 0)
-                        return -ENOMEM;
+                r = config_list_add(c, env, TAKE_PTR(x), false);
+                if (r <= 0)
+                        return r;
         }
         return 1;
 }
@@ -99,9 +100,7 @@ int config_parse_environ_file(const ConfigContext *c, const char *v, void *t, in
                 return r;
         if (x[x[0] == '-'] != '/')
                 return config_invalid(c, v, "not an absolute path");
-        if (files && strv_consume(files, TAKE_PTR(x)) < 0)
-                return -ENOMEM;
-        return 1;
+        return config_list_add(c, files, TAKE_PTR(x), false);
 }
 
 int config_parse_working_directory(const ConfigContext *c, const char *v, void *t, int l) {
@@ -131,6 +130,11 @@ int config_parse_working_directory(const ConfigContext *c, const char *v, void *
 
 int config_parse_umask_nice(const ConfigContext *c, const char *v, void *t, int l) {
         ExecSettings *e = t;
+        if (l == UN_UMASK && isempty(v)) {
+                if (e)
+                        e->umask = 0022;
+                return 1;
+        }
         if (l == UN_UMASK)
                 return config_parse_mode(c, v, e ? &e->umask : NULL, 0);
         if (isempty(v)) {

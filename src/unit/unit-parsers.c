@@ -2,6 +2,7 @@
  * paths, word lists, unit names, booleans, time spans, numbers, modes,
  * signals, exit statuses, actions and conditions. One signature
  * (ConfigParser): 1 stored, 0 ignored after a diagnostic, -ENOMEM. */
+#include <assert.h>
 #include <ctype.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -60,9 +61,31 @@ void unit_mark_bad(UnitFile *u, const char *path, unsigned line, const char *fmt
 }
 
 int config_reset(const ConfigContext *c, void *target) {
+        /* Scalars only: a struct may hold pointers that must not be overwritten. */
+        assert(c->size <= sizeof(uint64_t));
         if (target && c->default_value)
                 memcpy(target, c->default_value, c->size);
         return 1;
+}
+
+int config_list_add(const ConfigContext *c, char ***l, char *s, bool dedupe) {
+        if (!s)
+                return -ENOMEM;
+        if (!l) {
+                free(s);
+                return 1;
+        }
+        size_t n = strv_length(*l);
+        if (n >= UNIT_LIST_MAX) {
+                free(s);
+                config_error(c, "Too many entries in %s= (limit %u), ignoring.", c->key, UNIT_LIST_MAX);
+                return 0;
+        }
+        if (dedupe && strv_contains(*l, s)) {
+                free(s);
+                return 1;
+        }
+        return strv_consume(l, s) < 0 ? -ENOMEM : 1;
 }
 
 int config_parse_accept(const ConfigContext *c, const char *v, void *t, int l) {
@@ -236,10 +259,11 @@ int config_parse_strv(const ConfigContext *c, const char *v, void *t, int kind) 
                 r = strv_check_word(c, kind, x);
                 if (r < 0)
                         return 0;
-                if (r == 0 || !l || strv_contains(*l, x))
+                if (r == 0)
                         continue;
-                if (strv_consume(l, TAKE_PTR(x)) < 0)
-                        return -ENOMEM;
+                r = config_list_add(c, l, TAKE_PTR(x), true);
+                if (r <= 0)
+                        return r;
         }
         return bad && (c->flags & KEY_FAIL_CLOSED) ? 0 : 1;
 }
@@ -261,8 +285,9 @@ int config_parse_documentation(const ConfigContext *c, const char *v, void *t, i
                         config_error(c, "Invalid URL '%.200s' in Documentation=, ignoring.", *w);
                         continue;
                 }
-                if (docs && !strv_contains(*docs, *w) && strv_extend(docs, *w) < 0)
-                        return -ENOMEM;
+                r = config_list_add(c, docs, strdup(*w), true);
+                if (r <= 0)
+                        return r;
         }
         return 1;
 }
@@ -287,10 +312,9 @@ int config_parse_unit_names(const ConfigContext *c, const char *v, void *t, int 
                         config_error(c, "Invalid unit name '%.200s' in %s=, ignoring.", *w, c->key);
                         continue;
                 }
-                if (!names || strv_contains(*names, n))
-                        free(n);
-                else if (strv_consume(names, n) < 0)
-                        return -ENOMEM;
+                r = config_list_add(c, names, n, true);
+                if (r <= 0)
+                        return r;
         }
         return 1;
 }
@@ -312,10 +336,9 @@ int config_parse_deps(const ConfigContext *c, const char *v, void *t, int l) {
                         config_error(c, "Invalid unit name '%.200s' in %s=, ignoring.", *w, c->key);
                         continue;
                 }
-                if (!deps || strv_contains(*deps, n))
-                        free(n);
-                else if (strv_consume(deps, n) < 0)
-                        return -ENOMEM;
+                r = config_list_add(c, deps, n, true);
+                if (r <= 0)
+                        return r;
         }
         return 1;
 }
@@ -552,6 +575,10 @@ int config_parse_condition(const ConfigContext *c, const char *v, void *t, int l
         r = condition_check_param(c, cond.type, x);
         if (r <= 0)
                 return r;
+        if (s->n_conditions >= UNIT_LIST_MAX) {
+                config_error(c, "Too many conditions (limit %u), ignoring.", UNIT_LIST_MAX);
+                return 0;
+        }
         Condition *n = realloc(s->conditions, sizeof(Condition) * (s->n_conditions + 1));
         if (!n)
                 return -ENOMEM;

@@ -316,6 +316,7 @@ typedef struct UnitFile {
         char *load_error;      /* one line for status when not LOADED */
         UnitSettings s;
         Diag diag;             /* every problem, "path:line: message" */
+        unsigned n_assignments; /* parsing bookkeeping: assignments read so far (bounded) */
 } UnitFile;
 
 UnitFile *unit_file_free(UnitFile *u);

@@ -205,9 +205,9 @@ int unit_specifiers_expand(const ConfigContext *c, const char *in, char **ret) {
         int r = unit_specifiers_expand_raw(c->unit, c->lctx, in, ret, &bad);
         if (r == -EBADMSG) {
                 if (bad)
-                        config_error(c, "Unknown specifier '%%%c' in %s=, ignoring.", bad, c->key);
+                        config_error(c, "Unknown specifier '%%%c' in %s=, %s.", bad, c->key, config_verdict(c));
                 else
-                        config_error(c, "Unterminated specifier '%%' at the end of %s=, ignoring.", c->key);
+                        config_error(c, "Unterminated specifier '%%' at the end of %s=, %s.", c->key, config_verdict(c));
                 return 0;
         }
         return r < 0 ? r : 1;

@@ -367,6 +367,7 @@ static const ConfigKey exec_keys[] = {
         N("SetCredentialEncrypted", config_parse_accept, 0, KEY_UNSUPPORTED),
         N("ShutdownAllowedCPUs", config_parse_unenforced, 0, KEY_UNENFORCED),
         N("ShutdownAllowedMemoryNodes", config_parse_unenforced, 0, KEY_UNENFORCED),
+        N("Slice", config_parse_accept, 0, KEY_UNSUPPORTED),
         N("SmackProcessLabel", config_parse_unenforced, 0, KEY_UNENFORCED),
         N("SocketBindAllow", config_parse_unenforced, 0, KEY_UNENFORCED),
         N("SocketBindDeny", config_parse_unenforced, 0, KEY_UNENFORCED),
