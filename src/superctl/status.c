@@ -72,8 +72,10 @@ static const char *exit_description(int code, int status, char *buf, size_t size
 
 static void print_active(Record r) {
         const char *active = get(r, "ActiveState"), *sub = get(r, "SubState"), *result = get(r, "Result");
-        printf("     Active: %s%s%s (%s)", bullet_color(active), active, use_color() && *bullet_color(active) ? "\033[0m" : "",
-               sub);
+        printf("     Active: %s%s%s", bullet_color(active), active, use_color() && *bullet_color(active) ? "\033[0m" : "");
+        /* Like systemctl: "failed (Result: x)", not "failed (failed) (Result: x)". */
+        if (*sub && !streq(sub, active))
+                printf(" (%s)", sub);
         if (streq(active, "failed") && *result)
                 printf(" (Result: %s)", result);
         const char *key = streq(active, "active") || streq(active, "reloading") ? "ActiveEnterTimestamp"
