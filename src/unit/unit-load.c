@@ -119,15 +119,23 @@ static void found_done(Found *f) {
         *f = (Found) {};
 }
 
-/* Follows the symlinks starting at path. 1 found, 0 nothing there, -errno. */
+/* Follows the symlinks starting at path. 1 found, 0 nothing there, -errno.
+ * A link whose target does not exist where it points but names a unit
+ * ("foo.service -> bar.service") is an alias by name: ret->path stays NULL
+ * and the caller looks ret->id up on the search path, as systemd does. */
 static int follow_chain(const UnitLoadContext *ctx, const char *path, const char *name, Found *ret) {
         _cleanup_free_ char *cur = strdup(path), *id = strdup(name);
         if (!cur || !id)
                 return -ENOMEM;
         for (unsigned hop = 0;; hop++) {
                 struct stat st;
-                if (lstat(cur, &st) < 0)
-                        return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
+                if (lstat(cur, &st) < 0) {
+                        if ((errno != ENOENT && errno != ENOTDIR) || hop == 0 || streq(id, name))
+                                return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
+                        free(cur);
+                        cur = NULL; /* alias by name */
+                        break;
+                }
                 if (!S_ISLNK(st.st_mode))
                         break;
                 if (hop >= UNIT_SYMLINK_HOPS_MAX)
@@ -153,27 +161,42 @@ static int follow_chain(const UnitLoadContext *ctx, const char *path, const char
                 }
         }
         struct stat st;
-        if (!ret->masked && stat(cur, &st) == 0 && is_dev_null(&st))
+        if (cur && !ret->masked && stat(cur, &st) == 0 && is_dev_null(&st))
                 ret->masked = true;
         ret->path = TAKE_PTR(cur);
         ret->id = TAKE_PTR(id);
         return 1;
 }
 
-/* The first directory of the search path that has name. */
-static int search_name(const UnitLoadContext *ctx, const char *name, Found *ret, char **ret_link) {
+/* The first directory of the search path that has name; aliases by name
+ * are followed up to UNIT_SYMLINK_HOPS_MAX times. */
+static int search_name_depth(const UnitLoadContext *ctx, const char *name, Found *ret, char **ret_link,
+                             unsigned depth) {
         STRV_FOREACH(dir, ctx ? ctx->search_path : NULL) {
                 _cleanup_free_ char *p = unit_path_join(*dir, name);
                 if (!p)
                         return -ENOMEM;
                 int r = follow_chain(ctx, p, name, ret);
-                if (r != 0) {
-                        if (r > 0)
-                                *ret_link = TAKE_PTR(p);
-                        return r;
+                if (r == 0)
+                        continue;
+                if (r > 0 && !ret->path && !ret->masked) {
+                        if (depth >= UNIT_SYMLINK_HOPS_MAX)
+                                return -ELOOP;
+                        _cleanup_free_ char *id = TAKE_PTR(ret->id);
+                        _cleanup_free_ char *link = NULL;
+                        r = search_name_depth(ctx, id, ret, &link, depth + 1);
+                        if (r == 0)
+                                return -ENOENT; /* dangling alias */
                 }
+                if (r > 0)
+                        *ret_link = TAKE_PTR(p);
+                return r;
         }
         return 0;
+}
+
+static int search_name(const UnitLoadContext *ctx, const char *name, Found *ret, char **ret_link) {
+        return search_name_depth(ctx, name, ret, ret_link, 0);
 }
 
 static int set_load_error(UnitFile *u, UnitLoadState state, const char *msg) {
