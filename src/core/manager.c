@@ -53,7 +53,8 @@ static void manager_free_units(Manager *m) {
         const char *k;
         void *v;
         for (size_t i = 0; hashmap_next(&m->units, &i, &k, &v);)
-                unit_free(v);
+                if (k == ((Unit *) v)->name)
+                        unit_free(v);
         hashmap_done(&m->units);
 }
 
@@ -142,6 +143,20 @@ int manager_load_unit(Manager *m, const char *name, Unit **ret) {
         if (r < 0)
                 return r;
         manager_fill_implicit(f);
+        if (f->id && !streq(f->id, full) && f->load_state == UNIT_LOADED) {
+                /* An alias: the same Unit answers to both names. */
+                _cleanup_free_ char *id = strdup(f->id);
+                unit_file_free(f);
+                if (!id || (r = manager_load_unit(m, id, &u)) < 0)
+                        return id ? r : -ENOMEM;
+                if (strv_extend(&u->alias_names, full) < 0)
+                        return -ENOMEM;
+                r = hashmap_put(&m->units, u->alias_names[strv_length(u->alias_names) - 1], u);
+                if (r < 0)
+                        return r;
+                *ret = u;
+                return 0;
+        }
         manager_log_unit_diag(f);
         r = unit_new(m, full, f, &u);
         if (r < 0) {
@@ -177,6 +192,8 @@ int manager_reload(Manager *m) {
         for (size_t i = 0; hashmap_next(&m->units, &i, &k, &v);) {
                 Unit *u = v;
                 UnitFile *f = NULL;
+                if (k != u->name)
+                        continue;
                 if (unit_file_load(&m->load_ctx, u->name, &f) < 0)
                         continue;
                 manager_fill_implicit(f);
@@ -191,8 +208,12 @@ int manager_reload(Manager *m) {
                 if (unit_active_state(u) == UNIT_INACTIVE || unit_active_state(u) == UNIT_FAILED)
                         unit_apply_pending_file(u);
         }
-        STRV_FOREACH(n, gone)
-                unit_free(hashmap_remove(&m->units, *n));
+        STRV_FOREACH(n, gone) {
+                Unit *u = hashmap_remove(&m->units, *n);
+                STRV_FOREACH(a, u ? u->alias_names : NULL)
+                        (void) hashmap_remove(&m->units, *a);
+                unit_free(u);
+        }
         strv_free(gone);
         log_info("Reloading finished.");
         return 0;

@@ -66,6 +66,7 @@ Unit *unit_free(Unit *u) {
         for (unsigned i = 0; i < UNIT_LOG_LINES; i++)
                 free(u->log_lines[i]);
         free(u->invocation_id);
+        strv_free(u->alias_names);
         free(u->name);
         free(u);
         return NULL;

@@ -52,6 +52,7 @@ typedef struct JobWaiter {
 typedef struct Unit {
         Manager *manager;
         char *name;
+        char **alias_names;       /* other names in the manager's map for this unit */
         UnitType type;
         UnitFile *file;
         UnitFile *pending_file;   /* newer settings, applied at the next start */

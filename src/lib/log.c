@@ -11,6 +11,7 @@
 static int log_max_level = LOG_INFO;
 static int log_file_fd = -1;
 static bool log_to_stderr = true;
+static int log_stderr_level = LOG_DEBUG;
 static const char *log_ident = "superd";
 static log_hook_t log_hook;
 static void *log_hook_userdata;
@@ -43,6 +44,10 @@ void log_set_stderr(bool on) {
         log_to_stderr = on;
 }
 
+void log_set_stderr_level(int level) {
+        log_stderr_level = level;
+}
+
 void log_set_ident(const char *ident) {
         log_ident = ident;
 }
@@ -62,7 +67,7 @@ static void format_timestamp(char *buf, size_t size) {
 }
 
 /* One write(2) per line, so concurrent writers never interleave a line. */
-static void log_write_line(const char *who, int pid, const char *text, size_t len) {
+static void log_write_line(int level, const char *who, int pid, const char *text, size_t len) {
         char ts[64];
         format_timestamp(ts, sizeof ts);
         StrBuf b = {};
@@ -73,7 +78,7 @@ static void log_write_line(const char *who, int pid, const char *text, size_t le
                 return;
         if (log_file_fd >= 0)
                 (void) !write(log_file_fd, b.data, b.len);
-        if (log_to_stderr) {
+        if (log_to_stderr && level <= log_stderr_level) {
                 /* stderr gets no timestamp: the supervisor above us adds its own. */
                 size_t ts_len = strlen(ts) + 1;
                 (void) !write(STDERR_FILENO, b.data + ts_len, b.len - ts_len);
@@ -92,7 +97,7 @@ int log_internalv(int level, int error, const char *unit, const char *fmt, va_li
                         char line[2600];
                         int n = unit ? snprintf(line, sizeof line, "%s: %s", unit, text)
                                      : snprintf(line, sizeof line, "%s", text);
-                        log_write_line(log_ident, (int) getpid(), line,
+                        log_write_line(level, log_ident, (int) getpid(), line,
                                        MIN((size_t) n, sizeof line - 1));
                 }
                 if (log_hook && unit) {
@@ -114,7 +119,7 @@ int log_internal(int level, int error, const char *unit, const char *fmt, ...) {
 }
 
 void log_service_line(const char *ident, const char *unit, int pid, int level, const char *text, size_t len) {
-        log_write_line(ident, pid, text, len);
+        log_write_line(level, ident, pid, text, len);
         if (log_hook) {
                 char line[1024];
                 snprintf(line, sizeof line, "%s[%d]: %.*s", ident, pid, (int) MIN(len, sizeof line), text);

@@ -21,6 +21,8 @@ int log_level_from_string(const char *s); /* "info" -> LOG_INFO, -EINVAL */
 /* Takes ownership of fd (O_APPEND). -1 closes the file target. */
 void log_set_file(int fd);
 void log_set_stderr(bool on);
+/* Only messages at level or more urgent reach stderr (default: all). */
+void log_set_stderr_level(int level);
 void log_set_ident(const char *ident);
 void log_set_hook(log_hook_t hook, void *userdata);
 

@@ -105,6 +105,8 @@ static void notify_parent_ready(void) {
 static int run(const ManagerOptions *o) {
         int ready_fd = -1, r;
         if (!o->foreground) {
+                /* Until ready, stderr is still the caller's: only problems go there. */
+                log_set_stderr_level(LOG_WARNING);
                 r = daemon_detach(-1, &ready_fd);
                 if (r < 0)
                         return log_error_errno(r, "Failed to detach: %m");
