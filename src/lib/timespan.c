@@ -109,15 +109,22 @@ static int parse_component(const char **p, const UnitMultiplier *tbl, size_t n, 
         int r = match_unit(&s, tbl, n, &mult);
         if (r < 0)
                 return r;
-        if (mult == 0)
+        bool unitless = mult == 0;
+        if (unitless)
                 mult = default_mult;
         if (mult != 0 && whole > UINT64_MAX / mult)
                 return -ERANGE;
-        uint64_t v = whole * mult, scale = mult;
-        for (const char *f = frac; f && f < frac_end; f++) {
-                scale /= 10;
-                v += (uint64_t) (*f - '0') * scale;
+        uint64_t v = whole * mult, frac_val = 0, frac_div = 1;
+        for (const char *f = frac; f && f < frac_end && frac_div < 1000000000000000000ULL; f++) {
+                frac_val = frac_val * 10 + (uint64_t) (*f - '0');
+                frac_div *= 10;
         }
+        unsigned __int128 fv = (unsigned __int128) frac_val * mult / frac_div;
+        if (fv > UINT64_MAX - v)
+                return -ERANGE;
+        v += (uint64_t) fv;
+        if (unitless && *s && !is_ws(*s))
+                return -EINVAL; /* "1.2.3s": a bare number must end the component */
         if (v > UINT64_MAX - 1 - *total)
                 return -ERANGE;
         *total += v;
