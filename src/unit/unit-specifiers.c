@@ -1,6 +1,7 @@
 /* unit-specifiers.c — %-specifiers of systemd.unit(5), expanded in one
  * pass: the text a specifier produces is never scanned again, so a value
  * can not recurse (an instance named "%n" stays "%n"). */
+#include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
@@ -65,36 +66,40 @@ static char *spec_dirs(const SpecArgs *a, char which) {
         return strdup(v ? v : dflt);
 }
 
+static char *spec_group(gid_t gid) {
+        char buf[4096], *r;
+        struct group gr, *res = NULL;
+        if (gid == 0)
+                return strdup("root");
+        if (getgrgid_r(gid, &gr, buf, sizeof buf, &res) == 0 && res)
+                return strdup(gr.gr_name);
+        if (asprintf(&r, "%u", (unsigned) gid) < 0)
+                return NULL;
+        return r;
+}
+
 /* The manager's user (systemd >= 249 resolves %u %U %h %s %g %G so). */
 static char *spec_user(const SpecArgs *a, char which) {
         uid_t uid = geteuid();
-        gid_t gid = getegid();
         char *r = NULL;
         if (which == 'U' || which == 'G') {
-                if (asprintf(&r, "%u", which == 'U' ? (unsigned) uid : (unsigned) gid) < 0)
+                if (asprintf(&r, "%u", which == 'U' ? (unsigned) uid : (unsigned) getegid()) < 0)
                         return NULL;
                 return r;
         }
-        if (uid == 0 && !(a->ctx && a->ctx->user_instance)) {
-                if (which == 'h')
-                        return strdup("/root");
-                return strdup(which == 's' ? "/bin/sh" : "root");
-        }
+        if (which == 'g')
+                return spec_group(getegid());
+        if (uid == 0 && !(a->ctx && a->ctx->user_instance))
+                return strdup(which == 'h' ? "/root" : which == 's' ? "/bin/sh" : "root");
         const char *env = which == 'h' ? getenv("HOME") : which == 'u' ? getenv("USER") : NULL;
         if (env && *env)
                 return strdup(env);
         char buf[4096];
         struct passwd pw, *res = NULL;
-        if (getpwuid_r(uid, &pw, buf, sizeof buf, &res) == 0 && res) {
-                const char *v = which == 'h' ? pw.pw_dir : which == 's' ? pw.pw_shell : pw.pw_name;
-                if (which == 'g')
-                        v = pw.pw_name; /* primary group name needs NSS; approximated by the user name */
-                return strdup(strempty(v));
-        }
-        if (which == 'h')
-                return strdup("/");
-        if (which == 's')
-                return strdup("/bin/sh");
+        if (getpwuid_r(uid, &pw, buf, sizeof buf, &res) == 0 && res)
+                return strdup(strempty(which == 'h' ? pw.pw_dir : which == 's' ? pw.pw_shell : pw.pw_name));
+        if (which == 'h' || which == 's')
+                return strdup(which == 'h' ? "/" : "/bin/sh");
         if (asprintf(&r, "%u", (unsigned) uid) < 0)
                 return NULL;
         return r;

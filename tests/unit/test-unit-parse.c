@@ -538,6 +538,61 @@ static void test_names_helpers(void **state) {
         assert_string_equal(service_exec_command_to_string(SERVICE_EXEC_STOP_POST), "ExecStopPost");
 }
 
+/* systemd's own corpus: every key of the types superd knows is known. */
+static void test_systemd_directives_known(void **state) {
+        const char *files[] = { "directives.socket", "directives.timer", "directives.path", "directives.install",
+                                "systemd-resolved.service", "systemd-machined.service", "syslog.socket",
+                                "tmpfiles-clean.timer", "systemd-ask-password-console.path", "timers.target" };
+        for (size_t i = 0; i < ELEMENTSOF(files); i++) {
+                char path[256], buf[65536], name[64];
+                snprintf(path, sizeof path, "tests/fuzz/corpus/unit-file/%s", files[i]);
+                FILE *f = fopen(path, "re");
+                if (!f) {
+                        fprintf(stderr, "skipping %s (run from the source tree)\n", path);
+                        continue;
+                }
+                size_t n = fread(buf, 1, sizeof buf - 1, f);
+                fclose(f);
+                buf[n] = 0;
+                char *nl = strchr(buf, '\n'), *body = buf;
+                assert_non_null(nl);
+                if (buf[0] != '[') { /* the first line names the type */
+                        *nl = 0;
+                        body = nl + 1;
+                }
+                snprintf(name, sizeof name, "x.%.16s", body == buf ? "service" : buf);
+                UnitFile *u = NULL;
+                assert_int_equal(unit_file_load_string(NULL, files[i], name, body, strlen(body), &u), 0);
+                for (size_t k = 0; k < u->diag.n; k++)
+                        if (strstr(u->diag.entries[k].text, "Unknown")) {
+                                dump_diag(u);
+                                fail();
+                        }
+                if (!startswith(files[i], "directives"))
+                        assert_int_equal(u->load_state, UNIT_LOADED);
+                unit_file_free(u);
+        }
+}
+
+static void test_manager_specifiers(void **state) {
+        char want[64], host[256] = "";
+        UnitFile *u = load_text("h.service", "[Unit]\nDescription=%U:%G:%H\nDocumentation=file:%h file:%u\n"
+                                             "[Service]\nExecStart=/bin/x %T %V %y %Y\n");
+        gethostname(host, sizeof host - 1);
+        snprintf(want, sizeof want, "%u:%u:%s", (unsigned) geteuid(), (unsigned) getegid(), host);
+        assert_string_equal(u->s.description, want);
+        if (geteuid() == 0) {
+                assert_string_equal(u->s.documentation[0], "file:/root");
+                assert_string_equal(u->s.documentation[1], "file:root");
+        }
+        char **argv = u->s.service.exec[SERVICE_EXEC_START].items[0].argv;
+        assert_string_equal(argv[1], "/tmp");
+        assert_string_equal(argv[2], "/var/tmp");
+        assert_string_equal(argv[3], "h.service");
+        assert_string_equal(argv[4], "");
+        unit_file_free(u);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_tables_sorted),
@@ -568,6 +623,8 @@ int main(void) {
                 cmocka_unit_test(test_misc_exec_settings),
                 cmocka_unit_test(test_names),
                 cmocka_unit_test(test_names_helpers),
+                cmocka_unit_test(test_systemd_directives_known),
+                cmocka_unit_test(test_manager_specifiers),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
