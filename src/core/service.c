@@ -451,6 +451,10 @@ static void service_enter_signal(Unit *u, ServiceState st, ServiceResult r) {
                 service_arm_timer(u, service_timeout_stop(u));
                 return;
         }
+        /* mixed: once the main process is gone, the rest of the group gets
+         * SIGKILL, as systemd's FINAL_SIGKILL does. */
+        if (!kill9 && k->kill_mode == KILL_MIXED && k->send_sigkill)
+                (void) service_kill_processes(u, stop_phase ? SERVICE_STOP_SIGKILL : SERVICE_FINAL_SIGKILL);
         if (stop_phase)
                 service_enter_stop_post(u, SERVICE_SUCCESS);
         else

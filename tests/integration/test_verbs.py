@@ -205,11 +205,12 @@ def test_reload_and_reload_or_restart(sd):
 def test_kill(sd):
     sd.write_unit("k", f"""
         [Service]
-        ExecStart=/bin/sh -c 'trap "echo usr1 >> {sd.out}/sig" USR1; while :; do sleep 0.05; done'
+        ExecStart=/bin/sh -c 'trap "echo usr1 >> {sd.out}/sig" USR1; echo > {sd.out}/ready; while :; do sleep 0.05; done'
         """)
     r = sd.ctl("kill", "k")
     assert r.returncode != 0            # nothing to kill
     sd.ctl_ok("start", "k")
+    sd.wait_out("ready")
     pid = sd.main_pid("k")
     sd.ctl_ok("kill", "-s", "SIGUSR1", "--kill-whom=main", "k")
     sd.wait_out("sig", contains="usr1")
