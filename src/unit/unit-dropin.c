@@ -158,41 +158,76 @@ int unit_load_dropins(UnitFile *u, const UnitLoadContext *ctx) {
         return r < 0 ? r : 0;
 }
 
-/* Is dir/entry a symlink whose target's file name is id? */
-static bool links_to(const char *dir, const char *entry, const char *id) {
-        _cleanup_free_ char *p = unit_path_join(dir, entry);
-        char target[PATH_MAX];
-        if (!p)
-                return false;
-        ssize_t n = readlink(p, target, sizeof target - 1);
-        if (n < 0)
-                return false;
-        target[n] = 0;
-        const char *slash = strrchr(target, '/');
-        return streq(slash ? slash + 1 : target, id);
+struct UnitAliasMap {
+        char **names;   /* symlink names ... */
+        char **targets; /* ... and their targets' file names, same index */
+};
+
+UnitAliasMap *unit_alias_map_free(UnitAliasMap *m) {
+        if (m) {
+                strv_free(m->names);
+                strv_free(m->targets);
+                free(m);
+        }
+        return NULL;
+}
+
+/* Adds dir's symlinks with unit names to m. */
+static int alias_map_scan(UnitAliasMap *m, const char *dir) {
+        DIR *d = opendir(dir);
+        if (!d)
+                return 0;
+        struct dirent *de;
+        int r = 0;
+        while (r >= 0 && (de = readdir(d))) {
+                if ((de->d_type != DT_LNK && de->d_type != DT_UNKNOWN) || !unit_name_is_valid(de->d_name))
+                        continue;
+                _cleanup_free_ char *p = unit_path_join(dir, de->d_name);
+                char target[PATH_MAX];
+                ssize_t n = p ? readlink(p, target, sizeof target - 1) : -1;
+                if (!p)
+                        r = -ENOMEM;
+                if (n < 0)
+                        continue;
+                target[n] = 0;
+                const char *slash = strrchr(target, '/');
+                r = strv_extend(&m->names, de->d_name);
+                if (r >= 0)
+                        r = strv_extend(&m->targets, slash ? slash + 1 : target);
+        }
+        closedir(d);
+        return r;
+}
+
+int unit_alias_map_new(const UnitLoadContext *ctx, UnitAliasMap **ret) {
+        UnitAliasMap *m = calloc(1, sizeof(UnitAliasMap));
+        if (!m)
+                return -ENOMEM;
+        STRV_FOREACH(dir, ctx ? ctx->search_path : NULL)
+                if (alias_map_scan(m, *dir) < 0 || strv_length(m->names) != strv_length(m->targets)) {
+                        unit_alias_map_free(m);
+                        return -ENOMEM;
+                }
+        *ret = m;
+        return 0;
 }
 
 int unit_collect_aliases(UnitFile *u, const UnitLoadContext *ctx) {
         if (u->load_state == UNIT_NOT_FOUND || u->load_state == UNIT_MASKED)
                 return 0;
-        STRV_FOREACH(dir, ctx ? ctx->search_path : NULL) {
-                DIR *d = opendir(*dir);
-                if (!d)
-                        continue;
-                struct dirent *de;
-                int r = 0;
-                while (r >= 0 && (de = readdir(d))) {
-                        if (de->d_type != DT_LNK && de->d_type != DT_UNKNOWN)
-                                continue;
-                        if (streq(de->d_name, u->id) || unit_type_from_name(de->d_name) != u->type ||
-                            !unit_name_is_valid(de->d_name) || strv_contains(u->aliases, de->d_name))
-                                continue;
-                        if (links_to(*dir, de->d_name, u->id))
-                                r = strv_extend(&u->aliases, de->d_name);
-                }
-                closedir(d);
+        UnitAliasMap *own = NULL;
+        const UnitAliasMap *m = ctx ? ctx->alias_map : NULL;
+        if (!m) {
+                int r = unit_alias_map_new(ctx, &own);
                 if (r < 0)
                         return r;
+                m = own;
         }
-        return 0;
+        int r = 0;
+        for (size_t i = 0; r >= 0 && m->names && m->names[i]; i++)
+                if (streq(m->targets[i], u->id) && !streq(m->names[i], u->id) &&
+                    unit_type_from_name(m->names[i]) == u->type && !strv_contains(u->aliases, m->names[i]))
+                        r = strv_extend(&u->aliases, m->names[i]);
+        unit_alias_map_free(own);
+        return r;
 }

@@ -206,19 +206,21 @@ static int set_load_error(UnitFile *u, UnitLoadState state, const char *msg) {
         return u->load_error ? 0 : -ENOMEM;
 }
 
-/* Finds the fragment of u: its own name first, then its template. */
+/* Finds the fragment of u: its own name first, then its template. A file
+ * that defines a template ("foo@bar.service -> foo@.service", or the
+ * template itself) is the instance's file. */
 static int unit_locate(const UnitLoadContext *ctx, UnitFile *u, Found *f, char **ret_link) {
         int r = search_name(ctx, u->name, f, ret_link);
-        if (r != 0 || !u->instance)
+        if (r == 0 && u->instance) {
+                _cleanup_free_ char *tmpl = unit_name_template_of(u->name);
+                if (!tmpl)
+                        return -ENOMEM;
+                r = search_name(ctx, tmpl, f, ret_link);
+                if (r > 0 && !f->masked && !unit_name_is_template(f->id))
+                        return -EXDEV;
+        }
+        if (r <= 0 || f->masked || !u->instance || !unit_name_is_template(f->id))
                 return r;
-        _cleanup_free_ char *tmpl = unit_name_template_of(u->name);
-        if (!tmpl)
-                return -ENOMEM;
-        r = search_name(ctx, tmpl, f, ret_link);
-        if (r <= 0 || f->masked)
-                return r;
-        if (!unit_name_is_template(f->id))
-                return -EXDEV;
         char *inst = unit_name_instantiate(f->id, u->instance);
         if (!inst)
                 return -ENOMEM;

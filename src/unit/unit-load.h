@@ -16,6 +16,8 @@
 
 #include "unit-settings.h"
 
+typedef struct UnitAliasMap UnitAliasMap;
+
 typedef struct UnitLoadContext {
         char **search_path;     /* directories, first match wins */
         bool user_instance;     /* --user: %u/%h default to the manager's user */
@@ -25,7 +27,15 @@ typedef struct UnitLoadContext {
         const char *logs_dir;    /* %L: /var/log ... */
         const char *config_dir;  /* %E: /etc ... */
         const char *root;        /* --root DIR, or NULL; search_path is already under it */
+        const UnitAliasMap *alias_map; /* optional: symlinks read once (unit_alias_map_new()); without
+                                        * it every load scans the search directories for aliases */
 } UnitLoadContext;
+
+/* The symlinked unit names of the search path, read once. Build one per
+ * (re)load of many units and set ctx->alias_map: finding UnitFile.aliases
+ * then costs no directory scan per unit. */
+int unit_alias_map_new(const UnitLoadContext *ctx, UnitAliasMap **ret);
+UnitAliasMap *unit_alias_map_free(UnitAliasMap *m);
 
 /* Loads the unit called name (suffix ".service" is added when there is none).
  * Always returns a UnitFile through ret (load_state tells the outcome), or

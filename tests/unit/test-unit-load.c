@@ -130,6 +130,19 @@ static void test_template_instance(void **state) {
         u = load(f, "getty@tty2.service");
         assert_string_equal(start0(u), "/bin/special");
         unit_file_free(u);
+        /* An instance linked to its template is that template's instance. */
+        link_to(f, "../lib/getty@.service", "etc/getty@tty3.service");
+        u = load(f, "getty@tty3.service");
+        assert_string_equal(u->id, "getty@tty3.service");
+        assert_string_equal(u->instance, "tty3");
+        assert_string_equal(u->s.description, "Getty on tty3");
+        unit_file_free(u);
+        /* A template linked to a plain unit can not make instances. */
+        put(f, "lib/plain.service", "[Service]\nExecStart=/bin/p\n");
+        link_to(f, "plain.service", "lib/odd@.service");
+        u = load(f, "odd@x.service");
+        assert_int_equal(u->load_state, UNIT_ERROR);
+        unit_file_free(u);
 }
 
 static void test_alias(void **state) {
@@ -151,6 +164,15 @@ static void test_alias(void **state) {
         assert_true(strv_contains(u->aliases, "third.service"));
         assert_int_equal(strv_length(u->aliases), 2);
         unit_file_free(u);
+        /* Same with the map read once. */
+        UnitAliasMap *m = NULL;
+        assert_int_equal(unit_alias_map_new(&f->ctx, &m), 0);
+        f->ctx.alias_map = m;
+        u = load(f, "real.service");
+        assert_int_equal(strv_length(u->aliases), 2);
+        unit_file_free(u);
+        f->ctx.alias_map = NULL;
+        unit_alias_map_free(m);
 }
 
 static void test_alias_other_type(void **state) {

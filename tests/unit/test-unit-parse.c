@@ -575,7 +575,7 @@ static void test_systemd_directives_known(void **state) {
 }
 
 static void test_manager_specifiers(void **state) {
-        char want[64], host[256] = "";
+        char want[300], host[256] = "";
         UnitFile *u = load_text("h.service", "[Unit]\nDescription=%U:%G:%H\nDocumentation=file:%h file:%u\n"
                                              "[Service]\nExecStart=/bin/x %T %V %y %Y\n");
         gethostname(host, sizeof host - 1);
