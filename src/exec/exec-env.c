@@ -401,14 +401,15 @@ int exec_build_environment(char *const *base,
         r = env_pass(&env, manager_env, pass_environment);
         if (r < 0)
                 return r;
+        r = env_set_all(&env, environment);
+        if (r < 0)
+                return r;
+        /* systemd.exec(5): settings from these files override Environment=. */
         STRV_FOREACH(f, (char **) environment_files) {
                 r = env_load_files(*f, &env, ret_bad_file);
                 if (r < 0)
                         return r;
         }
-        r = env_set_all(&env, environment);
-        if (r < 0)
-                return r;
         env_unset_all(env, unset_environment);
 
         *ret = TAKE_PTR(env);

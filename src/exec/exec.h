@@ -89,8 +89,9 @@ int exec_read_report(int fd, ExecFailure *ret);
 
 /* Builds the environment for a process (SPEC 6): base (PATH, LANG...,
  * USER, LOGNAME, HOME, SHELL, INVOCATION_ID...) then PassEnvironment from
- * manager_env, then EnvironmentFile contents, then Environment=, then
- * UnsetEnvironment= removals; later assignments win. Returns a new strv in
+ * manager_env, then Environment=, then EnvironmentFile contents (which
+ * override Environment=, as systemd's do), then UnsetEnvironment= removals;
+ * later assignments win. Returns a new strv in
  * *ret or -errno; *ret_bad_file names an EnvironmentFile that could not be
  * read (not "-"-prefixed), then returns -errno. */
 int exec_build_environment(char *const *base,

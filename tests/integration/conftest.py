@@ -214,12 +214,13 @@ class Instance:
             return False
         return r.returncode == 0 and "Version=" in r.stdout
 
-    def start(self, extra=(), wait=True):
+    def start(self, extra=(), wait=True, env=None, pass_fds=()):
         assert self.proc is None
         self._stderr = open(self.stderr_path, "ab")
         self.proc = subprocess.Popen([SUPERD, "-f", "--root", str(self.root), *extra],
                                      stdin=subprocess.DEVNULL, stdout=self._stderr,
-                                     stderr=self._stderr, start_new_session=True)
+                                     stderr=self._stderr, start_new_session=True,
+                                     env=env, pass_fds=pass_fds)
         if wait:
             def up():
                 if self.proc.poll() is not None:

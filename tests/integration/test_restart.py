@@ -60,7 +60,7 @@ def test_restart_on_failure_not_on_success(sd):
     (sd.out / "go").write_text("4")
     sd.wait_prop("r", "NRestarts", "1")
     sd.wait_state("r", "active", "running")
-    assert sd.read_out("runs") == "run\nrun\n"
+    sd.wait_out("runs", contains="run\nrun\n")
     (sd.out / "go").write_text("0")
     sd.wait_state("r", "inactive", "dead")
     assert sd.prop("r", "Result") == "success"

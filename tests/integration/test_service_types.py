@@ -196,6 +196,7 @@ def test_exec_command_order(sd):
         """)
     sd.ctl_ok("start", "ord")
     assert sd.state("ord") == ("active", "running")
+    sd.wait_out("order", contains="start")      # the main process runs concurrently
     words = log.read_text().split()
     # ExecStart= runs concurrently with ExecStartPost= for Type=simple
     assert words[:3] == ["condition", "pre1", "pre2"]

@@ -124,12 +124,12 @@ static void test_build_files(void **state) {
         write_file(f1, "# a\nA=from-a\nSHARED=a\nPATH=/file\n");
         write_file(f2, "SHARED=b\nB='from b'\n");
 
-        /* Files after PassEnvironment, before Environment=. */
+        /* Files after PassEnvironment and Environment=: they override both. */
         assert_int_equal(exec_build_environment(
                 STRV("PATH=/bin"), STRV("P=passed", "A=manager"), STRV("P", "A"),
                 STRV(f1, dash, f2), STRV("B=env"), NULL, &env, &bad), 0);
         assert_null(bad);
-        assert_strv(env, "PATH=/file|P=passed|A=from-a|SHARED=b|B=env");
+        assert_strv(env, "PATH=/file|P=passed|A=from-a|B=from b|SHARED=b");
         env = strv_free(env);
 
         /* A glob, sorted. */
