@@ -141,7 +141,8 @@ const char *control_record_get(char *const *record, const char *key) {
 
 static int write_all(int fd, const char *p, size_t n) {
         while (n > 0) {
-                ssize_t k = write(fd, p, n);
+                /* A daemon that closed the connection is an error, not SIGPIPE. */
+                ssize_t k = send(fd, p, n, MSG_NOSIGNAL);
                 if (k < 0) {
                         if (errno == EINTR)
                                 continue;

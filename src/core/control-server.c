@@ -151,12 +151,27 @@ static void control_conn_event(LoopSource *src, int fd, uint32_t events, void *u
         strv_free(fields);
 }
 
+/* At the connection limit, the oldest connection that is not waiting for a
+ * job makes room, so idle or stalled clients cannot lock everyone out. */
+static void control_server_evict_oldest(ControlServer *s) {
+        ControlConn *victim = NULL;
+        for (ControlConn *c = s->conns; c; c = c->next)
+                if (c->n_pending == 0)
+                        victim = c; /* the list is newest first */
+        if (victim) {
+                log_debug("Too many control connections, closing the oldest (pid %d).", (int) victim->pid);
+                control_conn_free(victim);
+        }
+}
+
 static void control_server_accept(LoopSource *src, int fd, uint32_t events, void *userdata) {
         ControlServer *s = userdata;
         for (int i = 0; i < 16; i++) {
                 int cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
                 if (cfd < 0)
                         return;
+                if (s->n_conns >= CONTROL_CONNECTIONS_MAX)
+                        control_server_evict_oldest(s);
                 struct ucred cred;
                 socklen_t len = sizeof cred;
                 ControlConn *c = s->n_conns < CONTROL_CONNECTIONS_MAX ? calloc(1, sizeof(ControlConn)) : NULL;
