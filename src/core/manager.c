@@ -71,6 +71,7 @@ Manager *manager_free(Manager *m) {
         loop_source_free(m->sig_usr1);
         loop_source_free(m->shutdown_check);
         loop_free(m->loop);
+        unit_alias_map_free(m->alias_map);
         manager_config_defaults(&m->config);
         free(m->config.default_target);
         free(m->config.lang);
@@ -84,6 +85,13 @@ Manager *manager_free(Manager *m) {
                 free(paths[i]);
         free(m);
         return NULL;
+}
+
+void manager_refresh_alias_map(Manager *m) {
+        m->load_ctx.alias_map = NULL;
+        m->alias_map = unit_alias_map_free(m->alias_map);
+        if (unit_alias_map_new(&m->load_ctx, &m->alias_map) >= 0)
+                m->load_ctx.alias_map = m->alias_map;
 }
 
 Unit *manager_get_unit(Manager *m, const char *name) {
@@ -186,6 +194,7 @@ int manager_reload(Manager *m) {
         for (size_t i = 0; i < m->config_diag.n; i++)
                 log_warning("%s", m->config_diag.entries[i].text);
         log_set_max_level(m->config.log_level);
+        manager_refresh_alias_map(m);
         const char *k;
         void *v;
         char **gone = NULL;
@@ -334,6 +343,7 @@ int manager_startup(Manager *m) {
         r = manager_setup_signals(m);
         if (r < 0)
                 return r;
+        manager_refresh_alias_map(m);
         r = control_server_new(m, m->control_path, &m->control);
         if (r < 0)
                 return log_error_errno(r, "Failed to listen on '%s': %m", m->control_path);

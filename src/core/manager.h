@@ -62,6 +62,7 @@ typedef struct Manager {
         char **search_path;
         char *dir_run, *dir_state, *dir_cache, *dir_logs, *dir_config; /* %t %S %C %L %E */
         UnitLoadContext load_ctx;
+        UnitAliasMap *alias_map;  /* symlinks of the search path, read once per (re)load */
 
         ManagerConfig config;
         Diag config_diag;
@@ -93,6 +94,9 @@ int manager_startup(Manager *m);
 
 /* Creates the runtime dir (before the pid file is taken). */
 int manager_prepare_runtime_dir(Manager *m);
+
+/* Reads the search path's aliases anew (start-up, reload). */
+void manager_refresh_alias_map(Manager *m);
 
 /* Finds or loads a unit by name (suffix completed). -EINVAL bad name, -ENOMEM. */
 int manager_load_unit(Manager *m, const char *name, Unit **ret);
