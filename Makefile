@@ -13,7 +13,7 @@ CFLAGS    ?= -O2 -g
 SAN       ?=
 
 WARNINGS  := -Wall -Wextra -Wimplicit-fallthrough -Wno-unused-parameter -Wno-missing-field-initializers \
-             -Wshadow=local -Wformat=2 -Wno-format-nonliteral
+             -Wformat=2 -Wno-format-nonliteral
 BASEFLAGS := -std=gnu11 -D_GNU_SOURCE -DSUPERD_VERSION='"$(VERSION)"' -MMD -MP -Isrc
 ifeq ($(SAN),1)
 SANFLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -33,7 +33,7 @@ ARCHIVE   := $(BUILD)/libsuperd-core.a
 TEST_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_TESTS))
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZERS))
 
-.PHONY: all check check-build check-unit check-fuzz check-integration check-san demo bench install clean deps
+.PHONY: all check check-warnings check-build check-unit check-fuzz check-integration check-san demo bench install clean deps
 
 all: $(BUILD)/superd $(BUILD)/superctl
 
@@ -77,8 +77,14 @@ check-fuzz: check-build
 check-integration: check-build
 	SUPERD_BUILD=$(abspath $(BUILD)) /usr/bin/python3 -m pytest -q -x -p no:cacheprovider tests/integration
 
+# Warning-free under gcc and clang (clang only where installed).
+check-warnings:
+	$(MAKE) BUILD=build-werror CFLAGS="-O2 -g -Werror" all
+	@if command -v clang >/dev/null; then $(MAKE) CC=clang BUILD=build-clang CFLAGS="-O2 -g -Werror" all; fi
+
 # The whole suite, then again under ASan+UBSan in a separate build dir.
 check: deps
+	$(MAKE) check-warnings
 	$(MAKE) check-unit check-fuzz check-integration
 	$(MAKE) BUILD=build-san SAN=1 CFLAGS="-O1 -g" check-unit check-fuzz check-integration
 
@@ -97,6 +103,6 @@ install: all
 	install -m 0644 docs/superd.conf.5 $(DESTDIR)$(MANDIR)/man5/superd.conf.5
 
 clean:
-	rm -rf build build-san build-clang
+	rm -rf build build-san build-clang build-werror
 
 -include $(CORE_OBJS:.o=.d) $(patsubst %.o,%.d,$(call obj,$(SUPERD_SRCS) $(SUPERCTL_SRCS) $(UNIT_TESTS) $(FUZZERS)))
