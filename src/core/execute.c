@@ -188,9 +188,9 @@ static void spawn_fill_params(Unit *u, const ExecCommand *cmd, const SpawnStdio 
         bool as_user = !(cmd->flags & (EXEC_FULL_PRIVILEGES | EXEC_NO_SETUID));
         memcpy(rl_set, es->rlimit_set, sizeof(bool) * RLIM_NLIMITS);
         memcpy(rl, es->rlimit, sizeof(struct rlimit) * RLIM_NLIMITS);
-        if (!rl_set[RLIMIT_NOFILE] && c->default_limit_nofile_set) {
-                rl_set[RLIMIT_NOFILE] = true;
-                rl[RLIMIT_NOFILE] = c->default_limit_nofile;
+        if (!rl_set[RLIMIT_NOFILE]) {
+                rl_set[RLIMIT_NOFILE] = c->default_limit_nofile_set || u->manager->saved_nofile.rlim_max > 0;
+                rl[RLIMIT_NOFILE] = c->default_limit_nofile_set ? c->default_limit_nofile : u->manager->saved_nofile;
         }
         p->path = cmd->path;
         p->user = as_user ? es->user : NULL;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "control-server.h"
@@ -331,7 +332,22 @@ static const char *manager_default_target(Manager *m) {
         return "multi-user.target";
 }
 
+/* Every service costs us a pidfd and an output pipe: take the hard limit,
+ * as systemd does, and give services the limit we were started with. */
+static void manager_raise_nofile(Manager *m) {
+        struct rlimit rl;
+        if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+                return;
+        m->saved_nofile = rl;
+        if (rl.rlim_cur < rl.rlim_max) {
+                rl.rlim_cur = rl.rlim_max;
+                if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+                        log_debug("Failed to raise RLIMIT_NOFILE: %m");
+        }
+}
+
 int manager_startup(Manager *m) {
+        manager_raise_nofile(m);
         int r = manager_prepare_runtime_dir(m);
         if (r < 0)
                 return r;

@@ -67,6 +67,7 @@ typedef struct Manager {
         ManagerConfig config;
         Diag config_diag;
         char **environ;           /* superd's environment at start, for PassEnvironment= */
+        struct rlimit saved_nofile; /* our NOFILE limit before raising it; services get this one back */
 
         Hashmap units;            /* name -> Unit */
         ControlServer *control;
