@@ -53,10 +53,17 @@ int manager_new(const ManagerOptions *o, Manager **ret) {
 static void manager_free_units(Manager *m) {
         const char *k;
         void *v;
-        for (size_t i = 0; hashmap_next(&m->units, &i, &k, &v);)
+        /* Alias entries point to the same Unit: collect each unit once before
+         * freeing any, so no entry is looked at after its unit is gone. */
+        Unit **all = calloc(m->units.n + 1, sizeof(Unit *));
+        size_t n = 0;
+        for (size_t i = 0; all && hashmap_next(&m->units, &i, &k, &v);)
                 if (k == ((Unit *) v)->name)
-                        unit_free(v);
+                        all[n++] = v;
         hashmap_done(&m->units);
+        for (size_t i = 0; i < n; i++)
+                unit_free(all[i]);
+        free(all);
 }
 
 Manager *manager_free(Manager *m) {
