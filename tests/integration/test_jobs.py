@@ -211,3 +211,71 @@ def test_kill_whom_all_and_main(sd):
     assert pid_alive(child)
     sd.ctl_ok("kill", "--kill-whom=all", "-s", "TERM", "k")
     wait_for(lambda: not pid_alive(child), what="child killed by kill --kill-whom=all")
+
+
+def test_daemon_reload_while_client_waits(sd):
+    import subprocess
+    from conftest import SUPERCTL
+    sd.write_unit("slow", f"[Unit]\nDescription=v1\n[Service]\nType=oneshot\nRemainAfterExit=yes\n"
+                  f"ExecStart=/bin/sh -c '{WAIT_GO.format(out=sd.out)}'\n")
+    waiter = subprocess.Popen([SUPERCTL, "--root", str(sd.root), "start", "slow"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        sd.wait_state("slow", "activating")
+        sd.write_unit("slow", "[Unit]\nDescription=v2\n[Service]\nType=oneshot\nExecStart=/bin/true\n")
+        sd.ctl_ok("daemon-reload")
+        os.kill(sd.proc.pid, signal.SIGHUP)
+        (sd.out / "go").write_text("")
+        waiter.communicate(timeout=30)
+    finally:
+        if waiter.poll() is None:
+            waiter.kill()
+            waiter.wait()
+    assert waiter.returncode == 0
+    assert sd.state("slow") == ("active", "exited")
+    sd.ctl_ok("stop", "slow")
+    assert sd.prop("slow", "Description") == "v2"
+
+
+def test_reset_failed_and_stop_during_auto_restart(sd):
+    sd.write_unit("r", "[Service]\nRestart=always\nRestartSec=1h\nExecStart=/bin/sh -c 'exit 1'\n")
+    sd.ctl("start", "r")
+    sd.wait_state("r", "activating", "auto-restart")
+    sd.ctl_ok("reset-failed", "r")
+    os.kill(sd.proc.pid, signal.SIGHUP)
+    sd.ctl_ok("daemon-reload")
+    sd.ctl_ok("stop", "r")
+    assert sd.state("r") == ("inactive", "dead")
+
+
+def test_exec_stop_hangs(sd):
+    sd.write_unit("h", f"""
+        [Service]
+        TimeoutStopSec=500ms
+        ExecStart=/bin/sleep 1000
+        ExecStop=/bin/sleep 1000
+        ExecStopPost=/bin/sh -c 'echo post > {sd.out}/post'
+        """)
+    sd.ctl_ok("start", "h")
+    pid = sd.main_pid("h")
+    sd.ctl("stop", "h")
+    assert not pid_alive(pid)
+    assert sd.state("h")[0] in ("inactive", "failed")
+    assert sd.read_out("post") == "post\n"
+    wait_for(lambda: "Stopping timed out" in sd.logtext())
+
+
+def test_missing_supplementary_group(sd):
+    sd.write_unit("g", f"[Service]\nType=oneshot\nSupplementaryGroups=superd_no_such_group\n"
+                  f"ExecStart=/bin/sh -c 'echo ran > {sd.out}/ran'\n")
+    assert sd.ctl("start", "g").returncode != 0
+    assert not sd.out_exists("ran")
+
+
+@pytest.mark.parametrize("setting", ["UMask=999", "Group=-bad-", "SupplementaryGroups=0bad", "NoNewPrivileges=maybe"])
+def test_bad_privilege_settings_fail_closed(sd, setting):
+    sd.write_unit("p", f"[Service]\nType=oneshot\n{setting}\nExecStart=/bin/sh -c 'echo ran > {sd.out}/ran'\n")
+    r = sd.ctl("start", "p")
+    assert r.returncode != 0
+    assert sd.prop("p", "LoadState") == "bad-setting"
+    assert not sd.out_exists("ran")
