@@ -214,10 +214,11 @@ class Instance:
             return False
         return r.returncode == 0 and "Version=" in r.stdout
 
-    def start(self, extra=(), wait=True, env=None, pass_fds=()):
+    def start(self, extra=(), wait=True, env=None, pass_fds=(), wrapper=()):
+        """Starts `superd -f --root DIR`; wrapper: an argv prefix that execs it (e.g. setpriv)."""
         assert self.proc is None
         self._stderr = open(self.stderr_path, "ab")
-        self.proc = subprocess.Popen([SUPERD, "-f", "--root", str(self.root), *extra],
+        self.proc = subprocess.Popen([*wrapper, SUPERD, "-f", "--root", str(self.root), *extra],
                                      stdin=subprocess.DEVNULL, stdout=self._stderr,
                                      stderr=self._stderr, start_new_session=True,
                                      env=env, pass_fds=pass_fds)

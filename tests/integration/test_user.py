@@ -96,3 +96,30 @@ def test_unprivileged_client_reads_but_cannot_change(sd, test_user):
     assert sd.state("b") == ("inactive", "dead")
     assert sd.daemon_pid_alive()
     assert "Refused 'stop' from uid" in sd.logtext()
+
+
+def test_unprivileged_instance(inst, test_user):
+    """An unprivileged user runs its own instance under --root; it may change it, services run as it."""
+    u = test_user
+    inst.write_unit("mine", f"""
+        [Service]
+        Type=oneshot
+        RemainAfterExit=yes
+        ExecStart=/bin/sh -c 'id -u > {inst.out}/uid'
+        """)
+    for dirpath, dirnames, filenames in os.walk(inst.root):
+        for n in dirnames + filenames:
+            os.lchown(os.path.join(dirpath, n), u["uid"], u["gid"])
+    os.chown(inst.root, u["uid"], u["gid"])
+    inst.start(wrapper=["setpriv", f"--reuid={u['uid']}", f"--regid={u['gid']}", "--init-groups"])
+    assert os.stat(f"/proc/{inst.proc.pid}").st_uid == u["uid"]
+    r = inst.ctl("start", "mine", user=u["name"])
+    assert r.returncode == 0, r.stderr
+    assert int(inst.read_out("uid")) == u["uid"]
+    assert inst.state("mine") == ("active", "exited")
+    r = inst.ctl("stop", "mine", user=u["name"])
+    assert r.returncode == 0, r.stderr
+    # root may change it too
+    inst.ctl_ok("start", "mine")
+    assert os.stat(inst.control).st_uid == u["uid"]
+    assert os.stat(inst.pidfile).st_uid == u["uid"]
