@@ -193,6 +193,23 @@ static int child_arrange_fds(const ExecParams *p, int *report_fd, ExecStep *ret_
 
 /* ---- process attributes ---- */
 
+/* glibc refuses sigaction() on the two real-time signals it reserves (32,
+ * 33), yet a parent such as make may have left them ignored: reset them with
+ * the system call, whose struct layout is this one on these architectures. */
+static void child_reset_reserved_signal(int sig) {
+#if defined(__x86_64__) || defined(__aarch64__) || defined(__i386__) || defined(__arm__) || defined(__riscv)
+        struct {
+                void *handler;
+                unsigned long flags;
+                void *restorer;
+                uint64_t mask;
+        } ksa = { .handler = SIG_DFL };
+        (void) syscall(SYS_rt_sigaction, sig, &ksa, NULL, sizeof ksa.mask);
+#else
+        (void) sig;
+#endif
+}
+
 static int child_reset_signals(bool ignore_sigpipe) {
         struct sigaction sa = { .sa_handler = SIG_DFL };
         sigset_t ss;
@@ -200,9 +217,8 @@ static int child_reset_signals(bool ignore_sigpipe) {
         for (int sig = 1; sig < NSIG; sig++) {
                 if (sig == SIGKILL || sig == SIGSTOP)
                         continue;
-                /* Fails with EINVAL for the libc-reserved real-time
-                 * signals; nothing to reset there. */
-                (void) sigaction(sig, &sa, NULL);
+                if (sigaction(sig, &sa, NULL) < 0 && errno == EINVAL)
+                        child_reset_reserved_signal(sig);
         }
         if (ignore_sigpipe) {
                 sa.sa_handler = SIG_IGN;

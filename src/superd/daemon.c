@@ -57,6 +57,11 @@ int daemon_detach(int keep_fd, int *ret_ready_fd) {
                 _exit(EXIT_FAILURE);
         if (pid > 0)
                 _exit(EXIT_SUCCESS);
+        /* The second fork made us a non-leader, so we can never acquire a
+         * terminal by accident; a session of our own (every tty we open is
+         * O_NOCTTY) also keeps us out of the first child's session, whose
+         * leader is gone. */
+        (void) setsid();
         umask(022);
         if (chdir("/") < 0)
                 _exit(EXIT_FAILURE);

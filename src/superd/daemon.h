@@ -4,7 +4,8 @@
  * the daemon says it is ready, or 1 if the daemon dies first (the daemon's
  * stderr is still the caller's until then, so the reason was printed
  * there). The child calls setsid(), forks again (so it can never regain a
- * controlling terminal), sets the umask and chdir("/"), and closes every
+ * controlling terminal), then calls setsid() once more to lead a session of
+ * its own (it opens every tty O_NOCTTY), sets the umask and chdir("/"), and closes every
  * inherited fd but 0-2 and keep_fd. daemon_ready() tells the waiting parent
  * and puts /dev/null on 0-2. */
 #pragma once
