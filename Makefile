@@ -77,16 +77,22 @@ check-fuzz: check-build
 check-integration: check-build
 	SUPERD_BUILD=$(abspath $(BUILD)) /usr/bin/python3 -m pytest -q -x -p no:cacheprovider tests/integration
 
+NPROC     := $(shell nproc 2>/dev/null || echo 2)
+SANVARS   := BUILD=build-san SAN=1 CFLAGS="-O1 -g"
+
 # Warning-free under gcc and clang (clang only where installed).
 check-warnings:
-	$(MAKE) BUILD=build-werror CFLAGS="-O2 -g -Werror" all
-	@if command -v clang >/dev/null; then $(MAKE) CC=clang BUILD=build-clang CFLAGS="-O2 -g -Werror" all; fi
+	$(MAKE) -j$(NPROC) BUILD=build-werror CFLAGS="-O2 -g -Werror" all
+	@if command -v clang >/dev/null; then $(MAKE) -j$(NPROC) CC=clang BUILD=build-clang CFLAGS="-O2 -g -Werror" all; fi
 
 # The whole suite, then again under ASan+UBSan in a separate build dir.
+# Builds run in parallel; the tests run one suite at a time.
 check: deps
 	$(MAKE) check-warnings
+	$(MAKE) -j$(NPROC) check-build
 	$(MAKE) check-unit check-fuzz check-integration
-	$(MAKE) BUILD=build-san SAN=1 CFLAGS="-O1 -g" check-unit check-fuzz check-integration
+	$(MAKE) -j$(NPROC) $(SANVARS) check-build
+	$(MAKE) $(SANVARS) check-unit check-fuzz check-integration
 
 demo: all
 	@tools/demo.sh $(abspath $(BUILD))
