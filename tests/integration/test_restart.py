@@ -309,6 +309,8 @@ def test_setsid_escaped_process_killed(sd):
     gc = int(sd.wait_out("gc", contains="\n"))
     assert pid_alive(gc)
     try:
+        # Only once it has really left the service's session is the test meaningful.
+        wait_for(lambda: int(proc_stat(gc)[3]) == gc, what="the process to lead its own session")
         sd.ctl_ok("stop", "df")
         wait_for(lambda: not pid_alive(gc), timeout=3, what="setsid'ed process gone")
     finally:
