@@ -184,6 +184,7 @@ static int spawn_environment(Unit *u, const ExecCommand *cmd, SpawnFlags flags, 
 static void spawn_fill_params(Unit *u, const ExecCommand *cmd, const SpawnStdio *io, ExecParams *p,
                               bool *rl_set, struct rlimit *rl) {
         const ExecSettings *es = &unit_settings(u)->exec;
+        const ServiceSettings *ss = &unit_settings(u)->service;
         const ManagerConfig *c = &u->manager->config;
         bool as_user = !(cmd->flags & (EXEC_FULL_PRIVILEGES | EXEC_NO_SETUID));
         memcpy(rl_set, es->rlimit_set, sizeof(bool) * RLIM_NLIMITS);
@@ -204,6 +205,12 @@ static void spawn_fill_params(Unit *u, const ExecCommand *cmd, const SpawnStdio 
         p->nice = es->nice;
         p->oom_score_adjust_set = es->oom_score_adjust_set;
         p->oom_score_adjust = es->oom_score_adjust;
+        p->io_scheduling_set = ss->ioscheduling_set;
+        p->io_class = ss->io_class;
+        p->io_priority = ss->io_priority;
+        p->cpu_scheduling_set = ss->cpuscheduling_set;
+        p->cpu_policy = ss->cpu_policy;
+        p->cpu_priority = ss->cpu_priority;
         p->rlimit_set = rl_set;
         p->rlimit = rl;
         p->stdin_fd = io->fd[0];

@@ -15,6 +15,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -274,6 +275,45 @@ static int child_set_oom_score_adjust(const ExecParams *p) {
         return r;
 }
 
+/* IOSchedulingClass=/IOSchedulingPriority= as ioprio_set(2) takes them:
+ * class in the top bits, the level (0..7) below. A priority without a class
+ * means best-effort, as in systemd; the idle class has no levels. */
+static int child_set_ioprio(const ExecParams *p) {
+        enum { IOPRIO_WHO_PROCESS_ = 1, IOPRIO_CLASS_SHIFT_ = 13, IOPRIO_CLASS_BE_ = 2, IOPRIO_CLASS_IDLE_ = 3 };
+        int cls = p->io_class, prio = p->io_priority;
+
+        if (!p->io_scheduling_set)
+                return 0;
+        if (cls < 0 || cls > IOPRIO_CLASS_IDLE_ || prio < 0 || prio > 7)
+                return -EINVAL;
+        if (cls == 0 && prio != 0)
+                cls = IOPRIO_CLASS_BE_;
+        if (cls == IOPRIO_CLASS_IDLE_)
+                prio = 0;
+        if (syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS_, 0, (cls << IOPRIO_CLASS_SHIFT_) | prio) < 0)
+                return -errno;
+        return 0;
+}
+
+/* CPUSchedulingPolicy=/CPUSchedulingPriority=: the priority counts only for
+ * the real-time policies (clamped into their range), the others take 0. */
+static int child_set_scheduler(const ExecParams *p) {
+        struct sched_param sp = {};
+        int policy = p->cpu_policy;
+
+        if (!p->cpu_scheduling_set)
+                return 0;
+        if (policy == SCHED_FIFO || policy == SCHED_RR) {
+                int lo = sched_get_priority_min(policy), hi = sched_get_priority_max(policy);
+                sp.sched_priority = p->cpu_priority < lo ? lo : p->cpu_priority > hi ? hi : p->cpu_priority;
+        }
+        if (p->cpu_reset_on_fork)
+                policy |= SCHED_RESET_ON_FORK;
+        if (sched_setscheduler(0, policy, &sp) < 0)
+                return -errno;
+        return 0;
+}
+
 static int child_setup_process(const ExecParams *p, int *report_fd, ExecStep *ret_step) {
         int r = child_arrange_fds(p, report_fd, ret_step);
         if (r < 0)
@@ -285,6 +325,8 @@ static int child_setup_process(const ExecParams *p, int *report_fd, ExecStep *re
         CHILD_STEP(ret_step, EXEC_STEP_LIMITS, child_set_rlimits(p));
         CHILD_STEP(ret_step, EXEC_STEP_NICE, child_set_nice(p));
         CHILD_STEP(ret_step, EXEC_STEP_OOM_ADJUST, child_set_oom_score_adjust(p));
+        CHILD_STEP(ret_step, EXEC_STEP_IOPRIO, child_set_ioprio(p));
+        CHILD_STEP(ret_step, EXEC_STEP_SETSCHEDULER, child_set_scheduler(p));
         (void) umask(p->umask);
         return 0;
 }

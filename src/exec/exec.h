@@ -8,7 +8,7 @@
  * Child steps, in order:
  *   fds (stdin/stdout/stderr to 0-2, passed fds to 3.., close everything else)
  *   -> signals (defaults, SIGPIPE ignored if asked, mask cleared)
- *   -> setsid -> rlimits -> nice -> oom_score_adj -> umask
+ *   -> setsid -> rlimits -> nice -> oom_score_adj -> ioprio -> scheduler -> umask
  *   -> user/group lookup (getpwnam/getgrnam, before chroot)
  *   -> chroot -> setgroups, setresgid, setresuid (+ check they cannot be regained)
  *   -> no_new_privs -> chdir (as the user) -> execve.
@@ -30,6 +30,8 @@ typedef enum ExecStep {
         EXEC_STEP_LIMITS,
         EXEC_STEP_NICE,
         EXEC_STEP_OOM_ADJUST,
+        EXEC_STEP_IOPRIO,
+        EXEC_STEP_SETSCHEDULER,
         EXEC_STEP_USER,
         EXEC_STEP_GROUP,
         EXEC_STEP_CHROOT,
@@ -62,6 +64,13 @@ typedef struct ExecParams {
         int nice;
         bool oom_score_adjust_set;
         int oom_score_adjust;
+        bool io_scheduling_set;           /* IOSchedulingClass=/IOSchedulingPriority= */
+        int io_class;                     /* 0 none, 1 realtime, 2 best-effort, 3 idle */
+        int io_priority;                  /* 0..7 */
+        bool cpu_scheduling_set;          /* CPUSchedulingPolicy=/CPUSchedulingPriority= */
+        int cpu_policy;                   /* SCHED_OTHER, SCHED_FIFO, ... */
+        int cpu_priority;                 /* 1..99 for fifo/rr, else ignored */
+        bool cpu_reset_on_fork;
         const bool *rlimit_set;           /* [RLIM_NLIMITS] or NULL */
         const struct rlimit *rlimit;      /* [RLIM_NLIMITS] or NULL */
         int stdin_fd, stdout_fd, stderr_fd; /* -1: /dev/null */

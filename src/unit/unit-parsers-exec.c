@@ -579,11 +579,16 @@ int config_parse_pid_file(const ConfigContext *c, const char *v, void *t, int l)
         return config_parse_path(c, full, s, l);
 }
 
+/* RuntimeDirectoryPreserve=: a boolean or "restart" (kept across restarts only). */
 int config_parse_preserve(const ConfigContext *c, const char *v, void *t, int l) {
-        if (!isempty(v) && streq(v, "restart")) {
-                if (t)
-                        *(bool *) t = false; /* removed on stop, which is what matters here */
-                return 1;
+        ExecSettings *e = t;
+        bool yes = false, restart = !isempty(v) && streq(v, "restart");
+        if (!restart && !isempty(v)) { /* empty: the default, no */
+                int r = config_parse_bool(c, v, &yes, l);
+                if (r <= 0)
+                        return r;
         }
-        return config_parse_bool(c, v, t, l);
+        if (e)
+                e->runtime_directory_preserve = yes, e->runtime_directory_preserve_restart = restart;
+        return 1;
 }

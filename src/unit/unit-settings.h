@@ -171,6 +171,7 @@ typedef struct ExecSettings {
         char **directories[_EXEC_DIRECTORY_MAX];
         mode_t directory_mode[_EXEC_DIRECTORY_MAX]; /* default 0755 */
         bool runtime_directory_preserve;
+        bool runtime_directory_preserve_restart; /* RuntimeDirectoryPreserve=restart */
         char **unenforced;           /* sandboxing keys accepted but not enforced, by key name */
 } ExecSettings;
 

@@ -364,7 +364,7 @@ static const ConfigKey exec_keys[] = {
         N("RootVerity", config_parse_unenforced, 0, KEY_UNENFORCED),
         K("RuntimeDirectory", config_parse_strv, STRV_DIRECTORIES, 0, exec.directories[EXEC_DIRECTORY_RUNTIME]),
         K("RuntimeDirectoryMode", config_parse_mode, 0, 0, exec.directory_mode[EXEC_DIRECTORY_RUNTIME]),
-        K("RuntimeDirectoryPreserve", config_parse_preserve, 0, 0, exec.runtime_directory_preserve),
+        K("RuntimeDirectoryPreserve", config_parse_preserve, 0, 0, exec),
         N("SELinuxContext", config_parse_unenforced, 0, KEY_UNENFORCED),
         N("SecureBits", config_parse_unenforced, 0, KEY_UNENFORCED),
         N("SetCredential", config_parse_accept, 0, KEY_UNSUPPORTED),
