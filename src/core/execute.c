@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exec-dirs.h"
 #include "lib/log.h"
 #include "lib/strv.h"
 #include "manager.h"
@@ -71,6 +72,7 @@ static char **spawn_base_environment(Unit *u, bool as_user, SpawnFlags flags, pi
                         (void) strv_extend(&env, buf);
                 }
         }
+        (void) exec_dirs_environment(u, &env);
         return env;
 }
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exec-dirs.h"
 #include "execute.h"
 #include "lib/log.h"
 #include "lib/timespan.h"
@@ -397,7 +398,9 @@ static void service_enter_dead(Unit *u, ServiceResult r) {
         /* Whatever is left after the final kill is abandoned (and reaped as an orphan). */
         service_unwatch_main(u);
         service_unwatch_control(u);
-        if (service_should_restart(u)) {
+        bool restart = service_should_restart(u);
+        exec_dirs_destroy_runtime(u, restart || s->restart_after_stop);
+        if (restart) {
                 usec_t delay = service_restart_delay(u);
                 service_set_state(u, SERVICE_AUTO_RESTART);
                 service_arm_timer(u, delay);
@@ -806,6 +809,10 @@ static int service_start_internal(Unit *u) {
         s->stop_requested = false;
         s->restart_after_stop = false;
         unit_new_invocation(u);
+        if (exec_dirs_create(u) < 0) {
+                service_enter_signal(u, SERVICE_STOP_SIGTERM, SERVICE_FAILURE_RESOURCES);
+                return 0;
+        }
         service_enter_condition(u);
         return 0;
 }
