@@ -4,6 +4,7 @@
 #include "execute.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,18 @@ bool unit_log_exec_failure(Unit *u, const ExecCommand *cmd, int report_fd) {
                 return false;
         unit_log_exec_failure_record(u, cmd, &f);
         return true;
+}
+
+void unit_file_note_unenforced(UnitFile *f) {
+        if (f->load_state != UNIT_LOADED || f->type != UNIT_SERVICE || f->s.service.tasks_max < 0 ||
+            f->s.service.tasks_max == INT_MAX ||
+            strv_contains(f->s.exec.unenforced, "TasksMax"))
+                return;
+        if (strv_extend(&f->s.exec.unenforced, "TasksMax") < 0)
+                return;
+        diag_add(&f->diag, DIAG_WARNING, f->fragment_path ? f->fragment_path : f->name, 0,
+                 "TasksMax=%d is not enforced: superd has no cgroup of the service's own for the pids "
+                 "controller yet, ignoring.", f->s.service.tasks_max);
 }
 
 const char *unit_exit_status_name(int status) {

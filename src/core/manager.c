@@ -159,6 +159,7 @@ int manager_load_unit(Manager *m, const char *name, Unit **ret) {
         if (r < 0)
                 return r;
         manager_fill_implicit(f);
+        unit_file_note_unenforced(f);
         if (f->id && !streq(f->id, full) && f->load_state == UNIT_LOADED) {
                 /* An alias: the same Unit answers to both names. */
                 _cleanup_free_ char *id = strdup(f->id);
@@ -214,6 +215,7 @@ int manager_reload(Manager *m) {
                 if (unit_file_load(&m->load_ctx, u->name, &f) < 0)
                         continue;
                 manager_fill_implicit(f);
+                unit_file_note_unenforced(f);
                 if (f->load_state == UNIT_NOT_FOUND && unit_is_idle(u)) {
                         unit_file_free(f);
                         (void) strv_extend(&gone, u->name);
