@@ -1,7 +1,11 @@
 /* unit-files.c — the unit files of a search path as list-unit-files and
  * is-enabled see them, and the names ".wants/" and ".requires/"
- * directories add. Enabled means: some "*.wants/" or "*.requires/" entry,
- * or an alias symlink, names the unit (or, for a template, an instance). */
+ * directories add. Only links in configuration directories (every search
+ * directory not under /usr or /lib) count, as for systemd: enabled means a
+ * "*.wants/" or "*.requires/" entry names the unit (for a template: its
+ * DefaultInstance=), or an Alias= symlink points at it; indirect means
+ * another instance of a template is enabled, a symlink not in Alias= points
+ * at it, or its [Install] has only Also=. */
 #include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
@@ -61,45 +65,133 @@ int unit_file_wants_dirs(const UnitLoadContext *ctx, const char *name, char ***r
         return 0;
 }
 
-/* Every name linked from a "*.wants/" or "*.requires/" dir of the path. */
-static int linked_names(const UnitLoadContext *ctx, char ***ret) {
-        _cleanup_strv_free_ char **l = NULL;
-        STRV_FOREACH(dir, ctx ? ctx->search_path : NULL) {
-                DIR *d = opendir(*dir);
-                if (!d)
-                        continue;
-                struct dirent *de;
-                int r = 0;
-                while (r >= 0 && (de = readdir(d))) {
-                        if (de->d_name[0] == '.' || !(endswith(de->d_name, ".wants") || endswith(de->d_name, ".requires")))
-                                continue;
-                        _cleanup_free_ char *p = unit_path_join(*dir, de->d_name);
-                        r = p ? scan_link_dir(p, NULL, &l) : -ENOMEM;
-                }
-                closedir(d);
-                if (r < 0)
-                        return r;
+/* A symlink (or file) in a configuration directory that may enable a unit. */
+typedef struct ConfigLink {
+        char *name; /* its file name */
+        char *dest; /* the file name its target ends in, NULL when not a symlink */
+        bool wants; /* in a "*.wants/" or "*.requires/" directory, else at top level */
+} ConfigLink;
+
+typedef struct ConfigLinks {
+        ConfigLink *links;
+        size_t n;
+} ConfigLinks;
+
+static void config_links_done(ConfigLinks *l) {
+        for (size_t i = 0; i < l->n; i++) {
+                free(l->links[i].name);
+                free(l->links[i].dest);
         }
-        *ret = TAKE_PTR(l);
+        free(l->links);
+        *l = (ConfigLinks) {};
+}
+
+/* Vendor directories (under /usr or /lib) ship links that do not make a
+ * unit "enabled"; every other directory of the path is configuration, as
+ * /etc and /run are for systemd. */
+static bool dir_is_config(const UnitLoadContext *ctx, const char *dir) {
+        const char *p = dir, *r = ctx ? ctx->root : NULL;
+        if (!isempty(r) && startswith(dir, r))
+                p = dir + strlen(r);
+        while (*p == '/' && p[1] == '/')
+                p++;
+        return !(startswith(p, "/usr/") || startswith(p, "/lib/") || streq(p, "/usr") || streq(p, "/lib"));
+}
+
+static int config_link_add(ConfigLinks *l, const char *dir, const char *name, bool wants) {
+        if (l->n >= UNIT_LIST_MAX)
+                return 0;
+        _cleanup_free_ char *p = unit_path_join(dir, name);
+        if (!p)
+                return -ENOMEM;
+        ConfigLink *nl = realloc(l->links, sizeof(ConfigLink) * (l->n + 1));
+        if (!nl)
+                return -ENOMEM;
+        l->links = nl;
+        ConfigLink *e = &nl[l->n];
+        *e = (ConfigLink) { .name = strdup(name), .wants = wants };
+        if (!e->name)
+                return -ENOMEM;
+        l->n++;
+        char target[PATH_MAX];
+        ssize_t k = readlink(p, target, sizeof target - 1);
+        if (k > 0) {
+                target[k] = 0;
+                const char *slash = strrchr(target, '/');
+                if (!(e->dest = strdup(slash ? slash + 1 : target)))
+                        return -ENOMEM;
+        }
         return 0;
 }
 
-static bool is_linked(char **linked, const char *name) {
-        if (strv_contains(linked, name))
-                return true;
-        if (!unit_name_is_template(name))
-                return false;
-        STRV_FOREACH(n, linked) {
-                _cleanup_free_ char *t = unit_name_template_of(*n);
-                if (t && streq(t, name))
-                        return true;
+/* Adds every unit-named entry of dir; top level, also the link dirs below it. */
+static int config_links_scan(const char *dir, bool wants, ConfigLinks *l) {
+        DIR *d = opendir(dir);
+        if (!d)
+                return 0;
+        struct dirent *de;
+        int r = 0;
+        while (r >= 0 && (de = readdir(d))) {
+                if (de->d_name[0] == '.')
+                        continue;
+                if (!wants && (endswith(de->d_name, ".wants") || endswith(de->d_name, ".requires"))) {
+                        _cleanup_free_ char *p = unit_path_join(dir, de->d_name);
+                        r = p ? config_links_scan(p, true, l) : -ENOMEM;
+                } else if (unit_name_is_valid(de->d_name) && (wants || de->d_type == DT_LNK))
+                        r = config_link_add(l, dir, de->d_name, wants);
         }
-        return false;
+        closedir(d);
+        return r;
 }
 
-/* State of the file at path, which is the first one named name. */
-static int file_state(const UnitLoadContext *ctx, const char *path, const char *name, char **linked,
-                      UnitFileState *ret) {
+static int config_links_collect(const UnitLoadContext *ctx, ConfigLinks *ret) {
+        ConfigLinks l = {};
+        STRV_FOREACH(dir, ctx ? ctx->search_path : NULL) {
+                if (!dir_is_config(ctx, *dir))
+                        continue;
+                int r = config_links_scan(*dir, false, &l);
+                if (r < 0) {
+                        config_links_done(&l);
+                        return r;
+                }
+        }
+        *ret = l;
+        return 0;
+}
+
+/* What the configuration links say about unit name with install settings i:
+ * 2 enabled, 1 indirect (an instance other than DefaultInstance= is enabled,
+ * or a link aliases it under a name that is not in Alias=), 0 nothing. */
+static int links_verdict(const ConfigLinks *l, const char *name, const InstallSettings *i) {
+        bool tmpl = unit_name_is_template(name), indirect = false;
+        for (size_t k = 0; k < l->n; k++) {
+                const ConfigLink *e = &l->links[k];
+                if (!e->wants) {
+                        if (streq_ptr(e->dest, name) && !streq(e->name, name)) {
+                                if (strv_contains(i->alias, e->name))
+                                        return 2;
+                                indirect = true;
+                        }
+                        continue;
+                }
+                if (streq(e->name, name) || (!tmpl && streq_ptr(e->dest, name)))
+                        return 2;
+                if (!tmpl)
+                        continue;
+                _cleanup_free_ char *t = unit_name_template_of(e->name), *inst = NULL;
+                if (!t || !streq(t, name))
+                        continue;
+                if (unit_name_instance(e->name, &inst) >= 0 && streq_ptr(inst, i->default_instance))
+                        return 2;
+                indirect = true;
+        }
+        return indirect;
+}
+
+/* State of the file at path, the first one named name (or, for an instance,
+ * its template's file: via_template). */
+static int file_state(const UnitLoadContext *ctx, const char *path, const char *name, bool via_template,
+                      const ConfigLinks *links, UnitFileState *ret) {
         char target[PATH_MAX];
         ssize_t n = readlink(path, target, sizeof target - 1);
         struct stat st;
@@ -110,7 +202,7 @@ static int file_state(const UnitLoadContext *ctx, const char *path, const char *
                         *ret = UNIT_FILE_MASKED;
                         return 0;
                 }
-                if (unit_name_is_valid(base) && !streq(base, name)) {
+                if (!via_template && unit_name_is_valid(base) && !streq(base, name)) {
                         *ret = UNIT_FILE_ALIAS;
                         return 0;
                 }
@@ -120,10 +212,13 @@ static int file_state(const UnitLoadContext *ctx, const char *path, const char *
         if (r < 0)
                 return r;
         InstallSettings *i = &u->s.install;
+        int v = u->load_state == UNIT_MASKED ? 0 : links_verdict(links, name, i);
         if (u->load_state == UNIT_MASKED)
                 *ret = UNIT_FILE_MASKED;
-        else if (is_linked(linked, name))
+        else if (v == 2)
                 *ret = UNIT_FILE_ENABLED;
+        else if (v == 1)
+                *ret = UNIT_FILE_INDIRECT;
         else if (i->wanted_by || i->required_by || i->alias)
                 *ret = UNIT_FILE_DISABLED;
         else if (i->also)
@@ -180,13 +275,14 @@ static int list_dir(const char *dir, UnitFileEntry **e, size_t *n) {
 int unit_file_list(const UnitLoadContext *ctx, UnitFileEntry **ret, size_t *ret_n) {
         UnitFileEntry *e = NULL;
         size_t n = 0;
-        _cleanup_strv_free_ char **linked = NULL;
-        int r = linked_names(ctx, &linked);
+        ConfigLinks links = {};
+        int r = config_links_collect(ctx, &links);
         STRV_FOREACH(dir, ctx ? ctx->search_path : NULL)
                 if (r >= 0)
                         r = list_dir(*dir, &e, &n);
         for (size_t i = 0; r >= 0 && i < n; i++)
-                r = file_state(ctx, e[i].path, e[i].name, linked, &e[i].state);
+                r = file_state(ctx, e[i].path, e[i].name, false, &links, &e[i].state);
+        config_links_done(&links);
         if (r < 0) {
                 unit_file_entries_free(e, n);
                 return r;
@@ -198,22 +294,39 @@ int unit_file_list(const UnitLoadContext *ctx, UnitFileEntry **ret, size_t *ret_
         return 0;
 }
 
+/* The first file of the search path called name: 1 found (*ret_path), 0 none. */
+static int find_file(const UnitLoadContext *ctx, const char *name, char **ret_path) {
+        STRV_FOREACH(dir, ctx ? ctx->search_path : NULL) {
+                char *p = unit_path_join(*dir, name);
+                struct stat st;
+                if (!p)
+                        return -ENOMEM;
+                if (lstat(p, &st) == 0) {
+                        *ret_path = p;
+                        return 1;
+                }
+                free(p);
+        }
+        return 0;
+}
+
 int unit_file_get_state(const UnitLoadContext *ctx, const char *name, UnitFileState *ret) {
         _cleanup_free_ char *n = isempty(name) ? NULL : unit_name_complete(name);
         if (!n)
                 return -EINVAL;
-        STRV_FOREACH(dir, ctx ? ctx->search_path : NULL) {
-                _cleanup_free_ char *p = unit_path_join(*dir, n);
-                struct stat st;
-                if (!p)
-                        return -ENOMEM;
-                if (lstat(p, &st) < 0)
-                        continue;
-                _cleanup_strv_free_ char **linked = NULL;
-                int r = linked_names(ctx, &linked);
-                if (r < 0)
-                        return r;
-                return file_state(ctx, p, n, linked, ret);
+        _cleanup_free_ char *p = NULL, *tmpl = unit_name_template_of(n);
+        int r = find_file(ctx, n, &p);
+        bool via_template = false;
+        if (r == 0 && tmpl) {
+                r = find_file(ctx, tmpl, &p);
+                via_template = true;
         }
-        return -ENOENT;
+        if (r <= 0)
+                return r < 0 ? r : -ENOENT;
+        ConfigLinks links = {};
+        r = config_links_collect(ctx, &links);
+        if (r >= 0)
+                r = file_state(ctx, p, n, via_template, &links, ret);
+        config_links_done(&links);
+        return r;
 }

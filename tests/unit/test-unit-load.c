@@ -318,7 +318,7 @@ static void test_list_and_state(void **state) {
                 { "dis.service", UNIT_FILE_DISABLED }, { "en-alias.service", UNIT_FILE_ALIAS },
                 { "en.service", UNIT_FILE_ENABLED },   { "ind.service", UNIT_FILE_INDIRECT },
                 { "mk.service", UNIT_FILE_MASKED },    { "st.service", UNIT_FILE_STATIC },
-                { "tp@.service", UNIT_FILE_ENABLED },
+                { "tp@.service", UNIT_FILE_INDIRECT }, /* an instance, no DefaultInstance= */
         };
         assert_int_equal(n, ELEMENTSOF(want));
         for (size_t i = 0; i < n; i++) {
