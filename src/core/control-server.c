@@ -1,4 +1,5 @@
 #include "control-server.h"
+#include "job.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -5,12 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "control-install.h"
 #include "control-server.h"
+#include "job.h"
 #include "control/protocol.h"
 #include "lib/log.h"
 #include "lib/strv.h"
 #include "lib/timespan.h"
 #include "manager.h"
+#include "notify.h"
 #include "unit-properties.h"
 
 /* superctl exit codes (SPEC 8). */
@@ -66,6 +69,7 @@ static bool verb_show(ControlConn *c, char **args) {
                 control_record_add(&c->out_text, "UnitPath", sp);
                 control_record_addf(&c->out_text, "LoopWakeups", "%llu",
                                     (unsigned long long) loop_wakeups(m->loop));
+                notify_append_properties(m->notify, &c->out_text);
                 control_record_end(&c->out_text);
         }
         return true;
@@ -171,6 +175,9 @@ static void verb_job_done(void *userdata, Unit *u, JobResult r) {
                 control_conn_errorf(c, EXIT_FAILURE_,
                                     "Job for %s failed%s\nSee \"superctl status %s\" and \"superctl logs -u %s\" for details.",
                                     u->name, job_failure_reason(u), u->name, u->name);
+        else if (r == JOB_DEPENDENCY)
+                control_conn_errorf(c, EXIT_FAILURE_,
+                                    "A dependency job for %s failed. See \"superctl logs\" for details.", u->name);
         else if (r == JOB_CANCELED)
                 control_conn_errorf(c, EXIT_FAILURE_, "Job for %s canceled.", u->name);
         if (--c->n_pending == 0)
@@ -198,6 +205,19 @@ static void verb_job_error(ControlConn *c, const char *verb, Unit *u, int r) {
         case -EOPNOTSUPP:
                 control_conn_errorf(c, EXIT_FAILURE_, "Failed to %s %s: Job type %s is not applicable for unit %s.",
                                     verb, u->name, verb, u->name);
+                break;
+        case -ELOOP:
+                control_conn_errorf(c, EXIT_FAILURE_,
+                                    "Failed to %s %s: Transaction order is cyclic. See \"superctl logs\" for details.",
+                                    verb, u->name);
+                break;
+        case -ENOLINK:
+                control_conn_errorf(c, EXIT_FAILURE_, "Failed to %s %s: A requisite unit is not active.", verb,
+                                    u->name);
+                break;
+        case -EDEADLK:
+                control_conn_errorf(c, EXIT_FAILURE_, "Failed to %s %s: Transaction contains conflicting jobs.",
+                                    verb, u->name);
                 break;
         default:
                 control_conn_errorf(c, EXIT_FAILURE_, "Failed to %s %s: %s", verb, u->name, strerror(-r));
@@ -358,6 +378,62 @@ static bool verb_exit(ControlConn *c, char **args) {
         return false;
 }
 
+/* list-dependencies: the tree of what a unit pulls in (or, with
+ * --reverse, what pulls it in), one record per line of the tree. */
+static void list_deps_walk(ControlConn *c, Unit *u, bool reverse, unsigned depth, Unit **path) {
+        static const UnitDepKind fwd[] = { DEP_REQUIRES, DEP_REQUISITE, DEP_WANTS, DEP_BINDS_TO, DEP_CONSISTS_OF };
+        static const UnitDepKind rev[] = { DEP_REQUIRED_BY, DEP_REQUISITE_OF, DEP_WANTED_BY, DEP_BOUND_BY, DEP_PART_OF };
+        const UnitDepKind *kinds = reverse ? rev : fwd;
+        Unit **seen = NULL;
+        size_t n = 0;
+        for (size_t k = 0; k < ELEMENTSOF(fwd); k++)
+                for (size_t i = 0; i < u->deps[kinds[k]].n; i++) {
+                        Unit *x = u->deps[kinds[k]].items[i];
+                        bool dup = false;
+                        for (size_t j = 0; j < n; j++)
+                                dup |= seen[j] == x;
+                        Unit **ns = dup ? NULL : realloc(seen, sizeof(Unit *) * (n + 1));
+                        if (ns) {
+                                seen = ns;
+                                seen[n++] = x;
+                        }
+                }
+        for (size_t i = 0; i < n; i++) {
+                Unit *x = seen[i];
+                bool loop = false;
+                for (unsigned d = 0; d < depth; d++)
+                        loop |= path[d] == x;
+                control_record_addf(&c->out_text, "Depth", "%u", depth);
+                control_record_add(&c->out_text, "Id", x->name);
+                control_record_add(&c->out_text, "ActiveState", unit_active_state_to_string(unit_active_state(x)));
+                control_record_add(&c->out_text, "Last", i + 1 == n ? "yes" : "no");
+                control_record_end(&c->out_text);
+                if (!loop && depth + 1 < 64 && x->type == UNIT_TARGET) {
+                        path[depth] = x;
+                        list_deps_walk(c, x, reverse, depth + 1, path);
+                }
+        }
+        free(seen);
+}
+
+static bool verb_list_dependencies(ControlConn *c, char **args) {
+        bool reverse = has_flag(args, "--reverse");
+        const char *name = "default.target";
+        STRV_FOREACH(a, args)
+                if (**a != '-')
+                        name = *a;
+        Unit *u = verb_unit(c, "list dependencies of", name);
+        if (!u)
+                return true;
+        Unit *path[64] = { u };
+        control_record_add(&c->out_text, "Depth", "0");
+        control_record_add(&c->out_text, "Id", u->name);
+        control_record_add(&c->out_text, "ActiveState", unit_active_state_to_string(unit_active_state(u)));
+        control_record_end(&c->out_text);
+        list_deps_walk(c, u, reverse, 1, path);
+        return true;
+}
+
 static bool verb_ping(ControlConn *c, char **args) {
         strbuf_puts(&c->out_text, "pong\n");
         return true;
@@ -366,19 +442,28 @@ static bool verb_ping(ControlConn *c, char **args) {
 static const ControlVerb verbs[] = {
         { "cat", verb_cat, false },
         { "daemon-reload", verb_daemon_reload, true },
+        { "disable", control_verb_disable, true },
+        { "enable", control_verb_enable, true },
         { "exit", verb_exit, true },
+        { "get-default", control_verb_get_default, false },
+        { "is-enabled", control_verb_is_enabled, false },
         { "kill", verb_kill, true },
+        { "list-dependencies", verb_list_dependencies, false },
         { "list-unit-files", verb_list_unit_files, false },
         { "list-units", verb_list_units, false },
+        { "mask", control_verb_mask, true },
         { "ping", verb_ping, false },
+        { "reenable", control_verb_reenable, true },
         { "reload", verb_reload, true },
         { "reload-or-restart", verb_reload_or_restart, true },
         { "reset-failed", verb_reset_failed, true },
         { "restart", verb_restart, true },
+        { "set-default", control_verb_set_default, true },
         { "show", verb_show, false },
         { "start", verb_start, true },
         { "stop", verb_stop, true },
         { "try-restart", verb_try_restart, true },
+        { "unmask", control_verb_unmask, true },
 };
 
 const ControlVerb *control_verb_lookup(const char *name) {

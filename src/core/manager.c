@@ -10,8 +10,10 @@
 
 #include "control-server.h"
 #include "execute.h"
+#include "job.h"
 #include "lib/log.h"
 #include "lib/strv.h"
+#include "notify.h"
 
 extern char **environ;
 
@@ -61,6 +63,9 @@ static void manager_free_units(Manager *m) {
                 if (k == ((Unit *) v)->name)
                         all[n++] = v;
         hashmap_done(&m->units);
+        /* Unlink the graph while every unit still exists. */
+        for (size_t i = 0; i < n; i++)
+                unit_free_dependencies(all[i]);
         for (size_t i = 0; i < n; i++)
                 unit_free(all[i]);
         free(all);
@@ -71,6 +76,7 @@ Manager *manager_free(Manager *m) {
                 return NULL;
         log_set_hook(NULL, NULL);
         control_server_free(m->control);
+        notify_socket_free(m->notify);
         manager_free_units(m);
         output_streams_free(m);
         loop_source_free(m->sig_term);
@@ -78,6 +84,9 @@ Manager *manager_free(Manager *m) {
         loop_source_free(m->sig_hup);
         loop_source_free(m->sig_usr1);
         loop_source_free(m->shutdown_check);
+        loop_source_free(m->job_dispatch);
+        free(m->load_queue.items);
+        free(m->waiting.items);
         loop_free(m->loop);
         unit_alias_map_free(m->alias_map);
         manager_config_defaults(&m->config);
@@ -113,36 +122,110 @@ static void manager_log_unit_diag(const UnitFile *f) {
                              f->diag.entries[i].text);
 }
 
-/* Targets that exist without a file (SPEC 5). */
-static const char *const implicit_targets[][2] = {
-        { "basic.target", "Basic System" },
-        { "default.target", "Default Target" },
-        { "multi-user.target", "Multi-User System" },
-        { "network-online.target", "Network is Online" },
-        { "network.target", "Network" },
-        { "paths.target", "Path Units" },
-        { "shutdown.target", "System Shutdown" },
-        { "sockets.target", "Socket Units" },
-        { "sysinit.target", "System Initialization" },
-        { "timers.target", "Timer Units" },
+/* Targets that exist without a file (SPEC 5), with systemd's own
+ * dependencies between them (systemd.special(7)). */
+typedef struct ImplicitTarget {
+        const char *name;
+        const char *description;
+        const char *requires;  /* also After= */
+        const char *after;
+        bool default_dependencies;
+} ImplicitTarget;
+
+static const ImplicitTarget implicit_targets[] = {
+        { "basic.target", "Basic System", "sysinit.target", "sockets.target timers.target paths.target", true },
+        { "default.target", "Default Target", "multi-user.target", NULL, true },
+        { "multi-user.target", "Multi-User System", "basic.target", NULL, true },
+        { "network-online.target", "Network is Online", NULL, "network.target", true },
+        { "network.target", "Network", NULL, NULL, true },
+        { "paths.target", "Path Units", NULL, NULL, true },
+        { "shutdown.target", "System Shutdown", NULL, NULL, false },
+        { "sockets.target", "Socket Units", NULL, NULL, true },
+        { "sysinit.target", "System Initialization", NULL, NULL, false },
+        { "timers.target", "Timer Units", NULL, NULL, true },
 };
 
 static void manager_fill_implicit(UnitFile *f) {
         if (f->load_state != UNIT_NOT_FOUND)
                 return;
-        for (size_t i = 0; i < ELEMENTSOF(implicit_targets); i++)
-                if (streq(f->name, implicit_targets[i][0])) {
-                        char *d = strdup(implicit_targets[i][1]);
-                        if (!d)
-                                return;
-                        free(f->s.description);
-                        f->s.description = d;
-                        free(f->load_error);
-                        f->load_error = NULL;
-                        f->load_state = UNIT_LOADED;
-                        diag_done(&f->diag);
+        for (size_t i = 0; i < ELEMENTSOF(implicit_targets); i++) {
+                const ImplicitTarget *t = &implicit_targets[i];
+                if (!streq(f->name, t->name))
+                        continue;
+                char *d = strdup(t->description);
+                char **req = t->requires ? strv_split(t->requires, " ") : NULL;
+                char **after = strv_split(t->after ? t->after : "", " ");
+                if (!d || (t->requires && !req) || !after || strv_extend_strv(&after, req) < 0) {
+                        free(d);
+                        strv_free(req);
+                        strv_free(after);
                         return;
                 }
+                free(f->s.description);
+                f->s.description = d;
+                strv_free(f->s.deps[UNIT_REQUIRES]);
+                f->s.deps[UNIT_REQUIRES] = req;
+                strv_free(f->s.deps[UNIT_AFTER]);
+                f->s.deps[UNIT_AFTER] = after;
+                f->s.default_dependencies = t->default_dependencies;
+                free(f->load_error);
+                f->load_error = NULL;
+                f->load_state = UNIT_LOADED;
+                diag_done(&f->diag);
+                return;
+        }
+}
+
+static int refs_push(UnitRefs *r, Unit *u) {
+        if (r->n == r->cap) {
+                size_t cap = r->cap ? r->cap * 2 : 32;
+                Unit **items = realloc(r->items, sizeof(Unit *) * cap);
+                if (!items)
+                        return -ENOMEM;
+                r->items = items;
+                r->cap = cap;
+        }
+        r->items[r->n++] = u;
+        return 0;
+}
+
+/* Links the dependencies of every queued unit; loading those may queue
+ * more. Iterative, so a long chain of units never recurses deeply. */
+static int manager_dispatch_load_queue(Manager *m) {
+        if (m->loading)
+                return 0;
+        m->loading = true;
+        int r = 0;
+        for (size_t i = 0; i < m->load_queue.n; i++) {
+                Unit *u = m->load_queue.items[i];
+                u->in_load_queue = false;
+                int k = unit_load_dependencies(u);
+                if (k < 0 && r == 0)
+                        r = k;
+        }
+        m->load_queue.n = 0;
+        m->loading = false;
+        return r;
+}
+
+static int manager_queue_load(Manager *m, Unit *u) {
+        if (u->in_load_queue)
+                return 0;
+        u->in_load_queue = true;
+        return refs_push(&m->load_queue, u);
+}
+
+static void refs_drop(UnitRefs *r, Unit *u) {
+        size_t w = 0;
+        for (size_t i = 0; i < r->n; i++)
+                if (r->items[i] != u)
+                        r->items[w++] = r->items[i];
+        r->n = w;
+}
+
+void unit_remove_from_queues(Unit *u) {
+        refs_drop(&u->manager->load_queue, u);
+        refs_drop(&u->manager->waiting, u);
 }
 
 int manager_load_unit(Manager *m, const char *name, Unit **ret) {
@@ -169,8 +252,9 @@ int manager_load_unit(Manager *m, const char *name, Unit **ret) {
                 if (strv_extend(&u->alias_names, full) < 0)
                         return -ENOMEM;
                 r = hashmap_put(&m->units, u->alias_names[strv_length(u->alias_names) - 1], u);
-                if (r < 0)
+                if (r < 0 || (r = manager_queue_load(m, u)) < 0)
                         return r;
+                (void) manager_dispatch_load_queue(m); /* the alias's .wants/ too */
                 *ret = u;
                 return 0;
         }
@@ -181,10 +265,12 @@ int manager_load_unit(Manager *m, const char *name, Unit **ret) {
                 return r;
         }
         r = hashmap_put(&m->units, u->name, u);
-        if (r < 0) {
+        if (r < 0 || (r = manager_queue_load(m, u)) < 0) {
+                (void) hashmap_remove(&m->units, u->name);
                 unit_free(u);
                 return r;
         }
+        (void) manager_dispatch_load_queue(m);
         *ret = u;
         return 0;
 }
@@ -227,6 +313,10 @@ int manager_reload(Manager *m) {
                 if (unit_active_state(u) == UNIT_INACTIVE || unit_active_state(u) == UNIT_FAILED)
                         unit_apply_pending_file(u);
         }
+        /* The graph is rebuilt from the new settings. */
+        for (size_t i = 0; hashmap_next(&m->units, &i, &k, &v);)
+                if (k == ((Unit *) v)->name)
+                        unit_clear_dependencies(v);
         STRV_FOREACH(n, gone) {
                 Unit *u = hashmap_remove(&m->units, *n);
                 STRV_FOREACH(a, u ? u->alias_names : NULL)
@@ -234,6 +324,10 @@ int manager_reload(Manager *m) {
                 unit_free(u);
         }
         strv_free(gone);
+        for (size_t i = 0; hashmap_next(&m->units, &i, &k, &v);)
+                if (k == ((Unit *) v)->name && manager_queue_load(m, v) < 0)
+                        log_warning("Out of memory while linking units, ignoring.");
+        (void) manager_dispatch_load_queue(m);
         log_info("Reloading finished.");
         return 0;
 }
@@ -369,9 +463,13 @@ int manager_startup(Manager *m) {
         if (r < 0)
                 return r;
         manager_refresh_alias_map(m);
+        r = job_setup(m);
+        if (r < 0)
+                return log_error_errno(r, "Failed to set up job dispatch: %m");
         r = control_server_new(m, m->control_path, &m->control);
         if (r < 0)
                 return log_error_errno(r, "Failed to listen on '%s': %m", m->control_path);
+        (void) notify_socket_new(m, &m->notify);
         const char *target = manager_default_target(m);
         Unit *u;
         r = manager_load_unit(m, target, &u);

@@ -16,6 +16,7 @@
 
 typedef struct ControlServer ControlServer;
 typedef struct OutputStream OutputStream;
+typedef struct NotifySocket NotifySocket;
 
 typedef struct ManagerConfig {
         char *default_target;
@@ -70,7 +71,12 @@ typedef struct Manager {
         struct rlimit saved_nofile; /* our NOFILE limit before raising it; services get this one back */
 
         Hashmap units;            /* name -> Unit */
+        UnitRefs load_queue;      /* loaded units whose dependencies are not linked yet */
+        bool loading;             /* the load queue is being dispatched */
+        UnitRefs waiting;         /* units whose job waits for ordering (job.c) */
+        LoopSource *job_dispatch;
         ControlServer *control;
+        NotifySocket *notify;     /* RUNTIME_DIR/notify (sd_notify), NULL if it could not be made */
         OutputStream *streams;    /* list, owned */
         LoopSource *sig_term, *sig_int, *sig_hup, *sig_usr1;
 
@@ -102,6 +108,9 @@ void manager_refresh_alias_map(Manager *m);
 /* Finds or loads a unit by name (suffix completed). -EINVAL bad name, -ENOMEM. */
 int manager_load_unit(Manager *m, const char *name, Unit **ret);
 Unit *manager_get_unit(Manager *m, const char *name);
+/* The service pid belongs to: its main or control process, or a process in
+ * their session or process group (manager-pids.c). NULL: none. */
+Unit *manager_unit_by_pid(Manager *m, pid_t pid);
 /* daemon-reload / SIGHUP. */
 int manager_reload(Manager *m);
 /* Orderly stop of every unit, then loop_exit(code). */

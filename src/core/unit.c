@@ -8,6 +8,7 @@
 
 #include "lib/strv.h"
 #include "lib/timespan.h"
+#include "job.h"
 #include "manager.h"
 
 static const char *const active_state_names[_UNIT_ACTIVE_STATE_MAX] = {
@@ -53,14 +54,13 @@ int unit_new(Manager *m, const char *name, UnitFile *file, Unit **ret) {
         return 0;
 }
 
-static void unit_finish_job(Unit *u, JobResult r);
-
 Unit *unit_free(Unit *u) {
         if (!u)
                 return NULL;
-        unit_finish_job(u, JOB_CANCELED);
+        job_finish(u, JOB_CANCELED);
+        unit_remove_from_queues(u);
         service_done(u);
-        u->job_defer = loop_source_free(u->job_defer);
+        unit_free_dependencies(u);
         unit_file_free(u->file);
         unit_file_free(u->pending_file);
         for (unsigned i = 0; i < UNIT_LOG_LINES; i++)
@@ -74,6 +74,14 @@ Unit *unit_free(Unit *u) {
 
 const UnitSettings *unit_settings(const Unit *u) {
         return &u->file->s;
+}
+
+const UnitSettings *unit_settings_latest(const Unit *u) {
+        return u->pending_file ? &u->pending_file->s : &u->file->s;
+}
+
+UnitLoadState unit_latest_load_state(const Unit *u) {
+        return u->pending_file ? u->pending_file->load_state : u->file->load_state;
 }
 
 UnitActiveState unit_active_state(const Unit *u) {
@@ -125,67 +133,13 @@ void unit_apply_pending_file(Unit *u) {
         u->pending_file = NULL;
 }
 
-static void unit_finish_job(Unit *u, JobResult r) {
-        JobWaiter *w = u->waiters;
-        u->waiters = NULL;
-        u->job = JOB_NONE;
-        while (w) {
-                JobWaiter *next = w->next;
-                w->next = NULL;
-                w->done(w->userdata, u, r);
-                w = next;
-        }
-}
-
-void unit_remove_waiter(Unit *u, JobWaiter *w) {
-        for (JobWaiter **p = &u->waiters; *p; p = &(*p)->next)
-                if (*p == w) {
-                        *p = w->next;
-                        w->next = NULL;
-                        return;
-                }
-}
-
-static void unit_add_waiter(Unit *u, JobWaiter *w) {
-        if (!w)
-                return;
-        w->next = u->waiters;
-        u->waiters = w;
-}
-
-/* Starting a unit pulls in what it Wants=/Requires= (and its .wants/ and
- * .requires/ directories). Ordering comes with the dependency engine. */
-static void unit_pull_in(Unit *u) {
-        const UnitSettings *st = unit_settings(u);
-        char **wants = NULL, **requires = NULL;
-        (void) unit_file_wants_dirs(&u->manager->load_ctx, u->name, &wants, &requires);
-        char **lists[] = { st->deps[UNIT_REQUIRES], st->deps[UNIT_WANTS], st->deps[UNIT_BINDS_TO],
-                           requires, wants };
-        for (size_t i = 0; i < ELEMENTSOF(lists); i++)
-                STRV_FOREACH(n, lists[i]) {
-                        Unit *other;
-                        if (streq(*n, u->name) || manager_load_unit(u->manager, *n, &other) < 0)
-                                continue;
-                        if (other->file->load_state != UNIT_LOADED) {
-                                log_unit_warning(u->name, "Dependency %s is %s, ignoring.", other->name,
-                                                 unit_load_state_to_string(other->file->load_state));
-                                continue;
-                        }
-                        (void) unit_enqueue_job(other, JOB_START, NULL);
-                }
-        strv_free(wants);
-        strv_free(requires);
-}
-
-static int unit_type_start(Unit *u) {
+int unit_type_start(Unit *u) {
         switch (u->type) {
         case UNIT_SERVICE:
-                unit_pull_in(u);
                 return service_start(u);
         case UNIT_TARGET: {
                 UnitActiveState old = unit_active_state(u);
                 unit_new_invocation(u);
-                unit_pull_in(u);
                 u->target_active = true;
                 unit_notify(u, old, UNIT_ACTIVE);
                 return 0;
@@ -195,7 +149,7 @@ static int unit_type_start(Unit *u) {
         }
 }
 
-static int unit_type_stop(Unit *u) {
+int unit_type_stop(Unit *u) {
         switch (u->type) {
         case UNIT_SERVICE:
                 return service_stop(u);
@@ -207,59 +161,6 @@ static int unit_type_stop(Unit *u) {
         }
         default:
                 return -EALREADY;
-        }
-}
-
-static void unit_job_defer(LoopSource *s, void *userdata) {
-        Unit *u = userdata;
-        if (u->job != JOB_START)
-                return;
-        int r = unit_type_start(u);
-        if (r == -EALREADY)
-                unit_finish_job(u, JOB_DONE);
-        else if (r < 0 && u->job == JOB_START)
-                unit_finish_job(u, JOB_FAILED);
-}
-
-static void unit_schedule_start(Unit *u) {
-        u->job = JOB_START;
-        if (u->job_defer)
-                loop_defer_enable(u->job_defer);
-        else if (loop_add_defer(u->manager->loop, unit_job_defer, u, &u->job_defer) < 0)
-                unit_finish_job(u, JOB_FAILED);
-}
-
-static void unit_settle_job(Unit *u, UnitActiveState new_state) {
-        bool down = new_state == UNIT_INACTIVE || new_state == UNIT_FAILED;
-        switch (u->job) {
-        case JOB_START:
-                if (new_state == UNIT_ACTIVE || new_state == UNIT_RELOADING)
-                        unit_finish_job(u, JOB_DONE);
-                else if (new_state == UNIT_FAILED)
-                        unit_finish_job(u, JOB_FAILED);
-                else if (new_state == UNIT_INACTIVE)
-                        unit_finish_job(u, u->type == UNIT_SERVICE && u->service.result != SERVICE_SUCCESS &&
-                                                           u->service.result != SERVICE_SKIP_CONDITION
-                                                   ? JOB_FAILED : JOB_DONE);
-                else if (u->type == UNIT_SERVICE && u->service.state == SERVICE_AUTO_RESTART)
-                        unit_finish_job(u, JOB_FAILED);
-                break;
-        case JOB_STOP:
-                if (down)
-                        unit_finish_job(u, JOB_DONE);
-                break;
-        case JOB_RESTART:
-                if (down)
-                        unit_schedule_start(u);
-                break;
-        case JOB_RELOAD:
-                if (new_state == UNIT_ACTIVE)
-                        unit_finish_job(u, u->service.reload_result == SERVICE_SUCCESS ? JOB_DONE : JOB_FAILED);
-                else if (new_state != UNIT_RELOADING)
-                        unit_finish_job(u, JOB_FAILED);
-                break;
-        default:
-                break;
         }
 }
 
@@ -302,100 +203,103 @@ static void unit_log_transition(Unit *u, UnitActiveState old, UnitActiveState ne
                 log_unit_error(u->name, "%s %s.", old == UNIT_ACTIVATING ? "Failed to start" : "Failed", d);
 }
 
+static bool state_is_down(UnitActiveState a) {
+        return a == UNIT_INACTIVE || a == UNIT_FAILED;
+}
+
+static void unit_start_each(Unit *u, UnitDepKind kind, const char *why) {
+        for (size_t i = 0; i < u->deps[kind].n; i++) {
+                Unit *x = u->deps[kind].items[i];
+                log_unit_info(u->name, "Triggering %s: %s.", why, x->name);
+                int r = unit_enqueue_job(x, JOB_START, NULL);
+                if (r < 0)
+                        log_unit_warning_errno(u->name, r, "Failed to enqueue %s job for %s, ignoring: %m", why,
+                                               x->name);
+        }
+}
+
+/* FailureAction=/SuccessAction=/StartLimitAction= (none, exit, exit-force). */
+static void unit_run_action(Unit *u, UnitAction a, int status, const char *what) {
+        if (a == UNIT_ACTION_NONE)
+                return;
+        if (status < 0)
+                status = u->type == UNIT_SERVICE && u->service.exec_main_code == CLD_EXITED
+                                 ? u->service.exec_main_status : 0;
+        log_unit_notice(u->name, "%s action '%s' triggered, exiting with status %d.", what,
+                        a == UNIT_ACTION_EXIT ? "exit" : "exit-force", status);
+        if (a == UNIT_ACTION_EXIT_FORCE)
+                loop_exit(u->manager->loop, status);
+        else
+                manager_begin_shutdown(u->manager, status);
+}
+
+/* BindsTo=: when u goes down, what is bound to it stops too. */
+static void unit_stop_bound(Unit *u) {
+        for (size_t i = 0; i < u->deps[DEP_BOUND_BY].n; i++) {
+                Unit *x = u->deps[DEP_BOUND_BY].items[i];
+                if (state_is_down(unit_active_state(x)) || x->job == JOB_STOP)
+                        continue;
+                log_unit_info(x->name, "Unit is bound to inactive unit %s. Stopping, too.", u->name);
+                (void) unit_enqueue_job(x, JOB_STOP, NULL);
+        }
+}
+
+/* StopWhenUnneeded=: a unit nobody active wants any more stops. */
+static void unit_stop_unneeded(Unit *u) {
+        static const UnitDepKind pulls[] = { DEP_REQUIRES, DEP_WANTS, DEP_BINDS_TO, DEP_REQUISITE };
+        static const UnitDepKind users[] = { DEP_REQUIRED_BY, DEP_WANTED_BY, DEP_BOUND_BY, DEP_REQUISITE_OF };
+        for (size_t p = 0; p < ELEMENTSOF(pulls); p++)
+                for (size_t i = 0; i < u->deps[pulls[p]].n; i++) {
+                        Unit *y = u->deps[pulls[p]].items[i];
+                        if (!unit_settings(y)->stop_when_unneeded || state_is_down(unit_active_state(y)) || y->job)
+                                continue;
+                        bool needed = false;
+                        for (size_t k = 0; k < ELEMENTSOF(users) && !needed; k++)
+                                for (size_t j = 0; j < y->deps[users[k]].n && !needed; j++) {
+                                        Unit *z = y->deps[users[k]].items[j];
+                                        needed = !state_is_down(unit_active_state(z)) || z->job == JOB_START;
+                                }
+                        if (!needed) {
+                                log_unit_info(y->name, "Unit not needed anymore. Stopping.");
+                                (void) unit_enqueue_job(y, JOB_STOP, NULL);
+                        }
+                }
+}
+
+static void unit_react(Unit *u, UnitActiveState old, UnitActiveState new_state) {
+        const UnitSettings *st = unit_settings(u);
+        if (new_state == UNIT_FAILED) {
+                unit_start_each(u, DEP_ON_FAILURE, "OnFailure= dependencies");
+                if (u->type == UNIT_SERVICE && u->service.result == SERVICE_FAILURE_START_LIMIT_HIT)
+                        unit_run_action(u, st->start_limit_action, st->failure_action_exit_status, "Start limit");
+                unit_run_action(u, st->failure_action, st->failure_action_exit_status, "Failure");
+        } else if (new_state == UNIT_INACTIVE && u->job != JOB_RESTART &&
+                   !(u->type == UNIT_SERVICE && u->service.result == SERVICE_SKIP_CONDITION)) {
+                unit_start_each(u, DEP_ON_SUCCESS, "OnSuccess= dependencies");
+                unit_run_action(u, st->success_action, st->success_action_exit_status, "Success");
+        }
+        if (state_is_down(new_state)) {
+                unit_stop_bound(u);
+                unit_stop_unneeded(u);
+        }
+}
+
 void unit_notify(Unit *u, UnitActiveState old, UnitActiveState new_state) {
-        if (old != new_state) {
+        bool changed = old != new_state;
+        if (changed) {
                 unit_update_timestamps(u, old, new_state);
                 unit_log_transition(u, old, new_state);
         }
         u->last_active_state = new_state;
-        unit_settle_job(u, new_state);
-        if (new_state == UNIT_INACTIVE || new_state == UNIT_FAILED) {
+        JobType job = u->job;
+        job_settle(u, new_state);
+        /* A restart's stop half is not an end: no OnSuccess=, no actions. */
+        if (changed && !(job == JOB_RESTART && state_is_down(new_state)) && !u->manager->shutting_down)
+                unit_react(u, old, new_state);
+        else if (changed && state_is_down(new_state))
+                unit_stop_unneeded(u);
+        if (state_is_down(new_state)) {
                 unit_apply_pending_file(u);
                 manager_check_shutdown(u->manager);
-        }
-}
-
-static void unit_cancel_job(Unit *u) {
-        if (u->job != JOB_NONE)
-                unit_finish_job(u, JOB_CANCELED);
-}
-
-static int unit_enqueue_start(Unit *u, JobWaiter *w) {
-        UnitActiveState a = unit_active_state(u);
-        if ((a == UNIT_ACTIVE || a == UNIT_RELOADING) && u->job == JOB_NONE) {
-                if (w)
-                        w->done(w->userdata, u, JOB_DONE);
-                return 0;
-        }
-        if (u->job == JOB_START || u->job == JOB_RESTART) {
-                unit_add_waiter(u, w);
-                return 0;
-        }
-        /* A start replaces a stop or reload job; while stopping, it starts again after. */
-        unit_cancel_job(u);
-        unit_add_waiter(u, w);
-        if (a == UNIT_DEACTIVATING) {
-                u->job = JOB_RESTART;
-                return 0;
-        }
-        u->job = JOB_START;
-        int r = unit_type_start(u);
-        if (r == -EALREADY && u->job == JOB_START)
-                unit_finish_job(u, JOB_DONE);
-        else if (r < 0 && r != -EALREADY && u->job == JOB_START) {
-                if (w)
-                        unit_remove_waiter(u, w);
-                unit_finish_job(u, JOB_FAILED);
-                return r;
-        }
-        return 0;
-}
-
-
-int unit_enqueue_job(Unit *u, JobType type, JobWaiter *w) {
-        UnitLoadState ls = u->file->load_state;
-        if (ls != UNIT_LOADED && type != JOB_STOP)
-                return ls == UNIT_MASKED ? -ERFKILL : ls == UNIT_NOT_FOUND ? -ENOENT : -ENOEXEC;
-        UnitActiveState a = unit_active_state(u);
-        bool down = a == UNIT_INACTIVE || a == UNIT_FAILED;
-        switch (type) {
-        case JOB_START:
-                return unit_enqueue_start(u, w);
-        case JOB_RESTART:
-                if (down)
-                        return unit_enqueue_start(u, w);
-                unit_cancel_job(u);
-                unit_add_waiter(u, w);
-                u->job = JOB_RESTART;
-                if (u->type == UNIT_SERVICE)
-                        u->service.restart_after_stop = true;
-                (void) unit_type_stop(u);
-                return 0;
-        case JOB_STOP:
-                if (down && u->job == JOB_NONE) {
-                        if (w)
-                                w->done(w->userdata, u, JOB_DONE);
-                        return 0;
-                }
-                unit_cancel_job(u);
-                unit_add_waiter(u, w);
-                u->job = JOB_STOP;
-                if (unit_type_stop(u) == -EALREADY)
-                        unit_finish_job(u, JOB_DONE);
-                return 0;
-        case JOB_RELOAD: {
-                if (u->type != UNIT_SERVICE)
-                        return -EOPNOTSUPP;
-                if (a != UNIT_ACTIVE)
-                        return -ENOEXEC;
-                int r = service_reload(u);
-                if (r < 0)
-                        return r;
-                unit_add_waiter(u, w);
-                u->job = JOB_RELOAD;
-                return 0;
-        }
-        default:
-                return -EINVAL;
         }
 }

@@ -9,6 +9,7 @@
 #include "lib/log.h"
 #include "lib/loop.h"
 #include "service.h"
+#include "unit-deps.h"
 #include "unit/unit-settings.h"
 
 typedef struct Manager Manager;
@@ -38,6 +39,7 @@ typedef enum JobResult {
         JOB_CANCELED,
         JOB_TIMEOUT,
         JOB_SKIPPED,
+        JOB_DEPENDENCY,
 } JobResult;
 
 /* Someone waiting for a unit's job (a superctl connection). */
@@ -60,7 +62,7 @@ typedef struct Unit {
 
         JobType job;
         JobWaiter *waiters;
-        LoopSource *job_defer;    /* runs the start half of a restart job */
+        long tx_index;            /* slot + 1 while a transaction is being built (job.c) */
 
         bool target_active;       /* targets only */
         UnitActiveState last_active_state;
@@ -73,6 +75,14 @@ typedef struct Unit {
         char *log_lines[UNIT_LOG_LINES]; /* recent output and messages, a ring */
         unsigned log_next;
 
+        UnitRefs deps[_DEP_KIND_MAX];
+        bool in_load_queue;
+        bool job_running;         /* the job's action has begun (else it waits for ordering) */
+        bool job_irreversible;
+        int condition_result;     /* -1 not tested, 0 failed, 1 passed */
+        int assert_result;
+        usec_t condition_timestamp;
+
         Service service;          /* used when type == UNIT_SERVICE */
 } Unit;
 
@@ -83,11 +93,16 @@ UnitActiveState unit_active_state(const Unit *u);
 const char *unit_active_state_to_string(UnitActiveState s);
 const char *unit_sub_state(const Unit *u);
 const UnitSettings *unit_settings(const Unit *u);
+/* The newest settings (pending after a reload, else current): dependencies use these. */
+const UnitSettings *unit_settings_latest(const Unit *u);
+UnitLoadState unit_latest_load_state(const Unit *u);
 
-/* Queues a job; waiter (may be NULL) is told when it finishes.
- * -ENOENT unit not loaded usable, -EPERM refused, -EALREADY nothing to do... */
-int unit_enqueue_job(Unit *u, JobType type, JobWaiter *waiter);
-void unit_remove_waiter(Unit *u, JobWaiter *w);
+/* The type's own start and stop (jobs call these once ordering allows):
+ * 0 begun, -EALREADY nothing to do, -EOPNOTSUPP, other -errno. */
+int unit_type_start(Unit *u);
+int unit_type_stop(Unit *u);
+/* Takes u out of the manager's queues (before it is freed). */
+void unit_remove_from_queues(Unit *u);
 /* Called by the type's state machine after every state change. */
 void unit_notify(Unit *u, UnitActiveState old, UnitActiveState new_state);
 void unit_add_log_line(Unit *u, const char *text);

@@ -31,7 +31,17 @@ static void help(void) {
                "  reset-failed [UNIT...]   Forget failed state and start-limit counters\n"
                "  list-units [PATTERN...]  List loaded units (--all, --type=, --state=)\n"
                "  list-unit-files          List installed unit files\n"
+               "  list-dependencies [UNIT] Show what a unit pulls in (--reverse: what pulls it in)\n"
                "  verify FILE...           Check unit files, no daemon needed\n\n"
+               "Unit file commands:\n"
+               "  enable [--now] UNIT...   Make the links of [Install] (--now: start too)\n"
+               "  disable [--now] UNIT...  Remove the links to units (--now: stop too)\n"
+               "  reenable UNIT...         Disable, then enable units\n"
+               "  mask [--now] UNIT...     Link units to /dev/null so they cannot start\n"
+               "  unmask UNIT...           Remove those links\n"
+               "  is-enabled UNIT...       Show the unit file state, exit 0 if enabled\n"
+               "  get-default              Show the default target\n"
+               "  set-default TARGET       Set the default target\n\n"
                "Manager commands:\n"
                "  daemon-reload            Reload configuration and unit files\n"
                "  exit                     Stop every unit and exit the daemon\n\n"
@@ -57,7 +67,7 @@ static int add_list(char ***l, const char *v) {
 
 static int parse_argv(int argc, char **argv) {
         enum { ARG_VERSION = 0x100, ARG_ROOT, ARG_USER, ARG_SYSTEM, ARG_NO_BLOCK, ARG_NO_PAGER,
-               ARG_NO_LEGEND, ARG_VALUE, ARG_STATE, ARG_KILL_WHOM, ARG_NOW, ARG_JSON };
+               ARG_NO_LEGEND, ARG_VALUE, ARG_STATE, ARG_KILL_WHOM, ARG_NOW, ARG_JSON, ARG_REVERSE };
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, ARG_VERSION },
                 { "root", required_argument, NULL, ARG_ROOT }, { "user", no_argument, NULL, ARG_USER },
@@ -68,7 +78,7 @@ static int parse_argv(int argc, char **argv) {
                 { "all", no_argument, NULL, 'a' }, { "type", required_argument, NULL, 't' },
                 { "state", required_argument, NULL, ARG_STATE }, { "signal", required_argument, NULL, 's' },
                 { "kill-whom", required_argument, NULL, ARG_KILL_WHOM }, { "quiet", no_argument, NULL, 'q' },
-                { "now", no_argument, NULL, ARG_NOW }, { "full", no_argument, NULL, 'l' },
+                { "now", no_argument, NULL, ARG_NOW }, { "reverse", no_argument, NULL, ARG_REVERSE }, { "full", no_argument, NULL, 'l' },
                 {}
         };
         int c;
@@ -139,6 +149,9 @@ static int parse_argv(int argc, char **argv) {
                 case ARG_NOW:
                         arg.now = true;
                         break;
+                case ARG_REVERSE:
+                        arg.reverse = true;
+                        break;
                 default:
                         return -EINVAL;
                 }
@@ -189,21 +202,30 @@ typedef struct Verb {
 static const Verb verbs[] = {
         { "cat", NULL, false, true },
         { "daemon-reload", NULL, false, true },
+        { "disable", verb_disable, false, false },
+        { "enable", verb_enable, false, false },
         { "exit", NULL, false, true },
+        { "get-default", verb_get_default, false, false },
         { "is-active", verb_is_active, false, false },
+        { "is-enabled", verb_is_enabled, false, false },
         { "is-failed", verb_is_failed, false, false },
         { "kill", verb_kill, false, false },
+        { "list-dependencies", verb_list_dependencies, false, false },
         { "list-unit-files", verb_list_unit_files, false, false },
         { "list-units", verb_list_units, false, false },
+        { "mask", verb_mask, false, false },
+        { "reenable", verb_reenable, false, false },
         { "reload", NULL, true, false },
         { "reload-or-restart", NULL, true, false },
         { "reset-failed", NULL, false, true },
         { "restart", NULL, true, false },
+        { "set-default", verb_set_default, false, false },
         { "show", verb_show, false, false },
         { "start", NULL, true, false },
         { "status", verb_status, false, false },
         { "stop", NULL, true, false },
         { "try-restart", NULL, true, false },
+        { "unmask", verb_unmask, false, false },
         { "verify", verb_verify, false, false },
 };
 

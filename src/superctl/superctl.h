@@ -33,6 +33,7 @@ typedef struct Options {
         bool value;
         bool quiet;
         bool now;
+        bool reverse;
         char **properties;     /* -p */
         char **types;          /* --type */
         char **states;         /* --state */
@@ -59,6 +60,15 @@ int verb_is_active(char **args);
 int verb_is_failed(char **args);
 int verb_list_units(char **args);
 int verb_list_unit_files(char **args);
+int verb_list_dependencies(char **args);
 int verb_verify(char **args);
+int verb_enable(char **args);
+int verb_disable(char **args);
+int verb_reenable(char **args);
+int verb_mask(char **args);
+int verb_unmask(char **args);
+int verb_set_default(char **args);
+int verb_get_default(char **args);
+int verb_is_enabled(char **args);
 void print_record_json(StrBuf *b, Record r, bool pretty, const char *indent);
 bool use_color(void);

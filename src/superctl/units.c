@@ -50,7 +50,7 @@ static void print_json(Record *recs, bool (*keep)(Record, char **), char **patte
         bool first = true;
         strbuf_putc(&b, '[');
         for (size_t i = 0; recs && recs[i]; i++) {
-                if (!keep(recs[i], patterns))
+                if (keep && !keep(recs[i], patterns))
                         continue;
                 strbuf_puts(&b, first ? "" : ",");
                 print_record_json(&b, recs[i], arg.output == OUTPUT_JSON_PRETTY, "");
@@ -123,6 +123,43 @@ int verb_list_unit_files(char **args) {
                 }
         if (!arg.no_legend)
                 printf("\n%u unit files listed.\n", n);
+        records_free(recs);
+        return code;
+}
+
+/* list-dependencies: systemctl's tree, a bullet per unit coloured by state. */
+int verb_list_dependencies(char **args) {
+        Record *recs = NULL;
+        char **req = NULL;
+        if (arg.reverse)
+                (void) strv_extend(&req, "--reverse");
+        STRV_FOREACH(a, args)
+                (void) strv_extend(&req, *a);
+        int code = fetch_records("list-dependencies", req, &recs);
+        strv_free(req);
+        if (arg.output != OUTPUT_TEXT) {
+                print_json(recs, NULL, NULL);
+                records_free(recs);
+                return code;
+        }
+        bool color = use_color(), last_at[64] = {};
+        for (size_t i = 0; recs && recs[i]; i++) {
+                Record r = recs[i];
+                unsigned depth = (unsigned) atoi(field(r, "Depth"));
+                const char *st = field(r, "ActiveState");
+                if (depth == 0) {
+                        printf("%s\n", field(r, "Id"));
+                        continue;
+                }
+                if (depth >= ELEMENTSOF(last_at))
+                        continue;
+                last_at[depth] = streq(field(r, "Last"), "yes");
+                const char *c = !color ? "" : streq(st, "active") ? "\033[0;1;32m" : streq(st, "failed") ? "\033[0;1;31m" : "";
+                printf("%s●%s ", c, *c ? "\033[0m" : "");
+                for (unsigned d = 1; d < depth; d++)
+                        fputs(last_at[d] ? "  " : "│ ", stdout);
+                printf("%s─%s\n", last_at[depth] ? "└" : "├", field(r, "Id"));
+        }
         records_free(recs);
         return code;
 }

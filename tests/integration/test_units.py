@@ -198,8 +198,6 @@ def test_dependencies_wants(sd):
     sd.wait_state("dep", "active", "running")
 
 
-@pytest.mark.xfail(reason="no dependency engine yet: After= does not order start jobs "
-                          "(unit.c: 'Ordering comes with the dependency engine')", strict=True)
 def test_dependencies_after_orders_start(sd):
     sd.write_unit("dep", f"""
         [Service]
