@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "generators.h"
 #include "lib/strv.h"
 #include "manager.h"
 
@@ -35,18 +36,29 @@ static const char *const system_unit_dirs[] = {
         "/lib/systemd/system", "/usr/lib/systemd/system",
 };
 
+/* With the generators' output dirs where systemd puts them (generators.h):
+ * early first, normal before the vendor dirs, late last. */
 static int default_search_path(Manager *m, char ***ret) {
         char **l = NULL;
+        if (strv_consume(&l, generator_output_dir(m, GENERATOR_DIR_EARLY)) < 0)
+                goto oom;
         if (m->scope == MANAGER_USER) {
                 _cleanup_free_ char *cfg = xdg_dir("XDG_CONFIG_HOME", "/.config");
                 if (!cfg || strv_consume(&l, path_join(cfg, "/superd/units")) < 0 ||
                     strv_consume(&l, path_join(cfg, "/systemd/user")) < 0 ||
+                    strv_consume(&l, generator_output_dir(m, GENERATOR_DIR_NORMAL)) < 0 ||
                     strv_extend(&l, "/usr/lib/systemd/user") < 0)
                         goto oom;
         } else
-                for (size_t i = 0; i < ELEMENTSOF(system_unit_dirs); i++)
+                for (size_t i = 0; i < ELEMENTSOF(system_unit_dirs); i++) {
+                        if (streq(system_unit_dirs[i], "/lib/systemd/system") &&
+                            strv_consume(&l, generator_output_dir(m, GENERATOR_DIR_NORMAL)) < 0)
+                                goto oom;
                         if (strv_consume(&l, path_join(m->root, system_unit_dirs[i])) < 0)
                                 goto oom;
+                }
+        if (strv_consume(&l, generator_output_dir(m, GENERATOR_DIR_LATE)) < 0)
+                goto oom;
         *ret = l;
         return 0;
 oom:

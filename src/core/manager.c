@@ -10,9 +10,11 @@
 
 #include "control-server.h"
 #include "execute.h"
+#include "generators.h"
 #include "job.h"
 #include "lib/log.h"
 #include "lib/strv.h"
+#include "tmpfiles.h"
 #include "notify.h"
 
 extern char **environ;
@@ -289,6 +291,8 @@ int manager_reload(Manager *m) {
         for (size_t i = 0; i < m->config_diag.n; i++)
                 log_warning("%s", m->config_diag.entries[i].text);
         log_set_max_level(m->config.log_level);
+        tmpfiles_apply(m, false);
+        generators_run(m);
         manager_refresh_alias_map(m);
         const char *k;
         void *v;
@@ -462,6 +466,8 @@ int manager_startup(Manager *m) {
         r = manager_setup_signals(m);
         if (r < 0)
                 return r;
+        tmpfiles_apply(m, tmpfiles_is_boot(m));
+        generators_run(m);
         manager_refresh_alias_map(m);
         r = job_setup(m);
         if (r < 0)

@@ -1,7 +1,7 @@
 /* unit-files.c — the unit files of a search path as list-unit-files and
  * is-enabled see them, and the names ".wants/" and ".requires/"
  * directories add. Only links in configuration directories (every search
- * directory not under /usr or /lib) count, as for systemd: enabled means a
+ * directory not under /usr or /lib and no generator's) count, as for systemd: enabled means a
  * "*.wants/" or "*.requires/" entry names the unit (for a template: its
  * DefaultInstance=), or an Alias= symlink points at it; indirect means
  * another instance of a template is enabled, a symlink not in Alias= points
@@ -89,8 +89,22 @@ static void config_links_done(ConfigLinks *l) {
 /* Vendor directories (under /usr or /lib) ship links that do not make a
  * unit "enabled"; every other directory of the path is configuration, as
  * /etc and /run are for systemd. */
+bool unit_dir_is_generated(const char *dir) {
+        const char *slash = strrchr(dir, '/'), *base = slash ? slash + 1 : dir;
+        return streq(base, "generator") || streq(base, "generator.early") || streq(base, "generator.late");
+}
+
+const char *unit_install_dir(const UnitLoadContext *ctx) {
+        STRV_FOREACH(dir, ctx ? ctx->search_path : NULL)
+                if (!unit_dir_is_generated(*dir))
+                        return *dir;
+        return NULL;
+}
+
 static bool dir_is_config(const UnitLoadContext *ctx, const char *dir) {
         const char *p = dir, *r = ctx ? ctx->root : NULL;
+        if (unit_dir_is_generated(dir))
+                return false;
         if (!isempty(r) && startswith(dir, r))
                 p = dir + strlen(r);
         while (*p == '/' && p[1] == '/')

@@ -169,7 +169,7 @@ static int mkdir_parents(const char *path) {
 }
 
 static const char *first_dir(const UnitLoadContext *ctx) {
-        return ctx && ctx->search_path ? ctx->search_path[0] : NULL;
+        return unit_install_dir(ctx);
 }
 
 /* Does the symlink at link (content cur) point at target already? */

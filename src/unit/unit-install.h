@@ -3,7 +3,8 @@
  * lays them out (systemctl(1), systemd.unit(5) [Install]).
  *
  * Every link is made in, and removed from, the first directory of
- * ctx->search_path only (the instance's configuration directory, SPEC 3):
+ * ctx->search_path that is not a generator's output directory, only (the
+ * instance's configuration directory, SPEC 3):
  *   enable:  FIRST/ALIAS -> FILE for each Alias=,
  *            FIRST/TARGET.wants/NAME -> FILE for each WantedBy=,
  *            FIRST/TARGET.requires/NAME -> FILE for each RequiredBy=,

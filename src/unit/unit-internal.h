@@ -282,6 +282,13 @@ int unit_read_file(UnitFile *u, const char *path, char **ret, size_t *ret_size);
 char *unit_path_join(const char *a, const char *b);
 /* Reads and parses one file of u: 1 parsed, 0 not (diagnosed), 2 masked. */
 int unit_parse_file(UnitFile *u, const UnitLoadContext *ctx, const char *path);
+/* unit-files.c: a generator's output directory ("generator", "generator.early",
+ * "generator.late", systemd's names): never written by enable, its links
+ * enable nothing. */
+bool unit_dir_is_generated(const char *dir);
+/* unit-files.c: the directory enable, mask and set-default write to: the
+ * first directory of the search path that is not a generator's. */
+const char *unit_install_dir(const UnitLoadContext *ctx);
 /* unit-dropin.c: applies every drop-in of u (unit-load.h, step 4). */
 int unit_load_dropins(UnitFile *u, const UnitLoadContext *ctx);
 /* unit-dropin.c: other names in the search path that link to u->id. */
