@@ -326,7 +326,7 @@ static int find_file(const UnitLoadContext *ctx, const char *name, char **ret_pa
 
 int unit_file_get_state(const UnitLoadContext *ctx, const char *name, UnitFileState *ret) {
         _cleanup_free_ char *n = isempty(name) ? NULL : unit_name_complete(name);
-        if (!n)
+        if (!n || !unit_name_is_valid(n))
                 return -EINVAL;
         _cleanup_free_ char *p = NULL, *tmpl = unit_name_template_of(n);
         int r = find_file(ctx, n, &p);
