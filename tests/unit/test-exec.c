@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/syscall.h>
 #include <stdio.h>
@@ -110,6 +111,9 @@ static void test_step_table(void **state) {
         assert_int_equal(exec_step_exit_status(EXEC_STEP_STDIN), 208);
         assert_int_equal(exec_step_exit_status(EXEC_STEP_STDOUT), 209);
         assert_int_equal(exec_step_exit_status(EXEC_STEP_CHROOT), 210);
+        assert_int_equal(exec_step_exit_status(EXEC_STEP_IOPRIO), 211);
+        assert_int_equal(exec_step_exit_status(EXEC_STEP_SETSCHEDULER), 214);
+        assert_string_equal(exec_step_to_string(EXEC_STEP_SETSCHEDULER), "SETSCHEDULER");
         assert_int_equal(exec_step_exit_status(EXEC_STEP_GROUP), 216);
         assert_int_equal(exec_step_exit_status(EXEC_STEP_USER), 217);
         assert_int_equal(exec_step_exit_status(EXEC_STEP_SETSID), 220);
@@ -313,6 +317,38 @@ static void test_rlimit_nice_oom_umask(void **state) {
         p.oom_score_adjust = 5000;
         rr = run(p);
         assert_failed(&rr, EXEC_STEP_OOM_ADJUST, EINVAL);
+}
+
+static void test_io_and_cpu_scheduling(void **state) {
+        ExecParams p = params("/bin/sh", SH("ionice -p $$; chrt -p $$ | sed 's/.*: //'"));
+
+        p.io_scheduling_set = true;
+        p.io_class = 2;
+        p.io_priority = 5;
+        p.cpu_scheduling_set = true;
+        p.cpu_policy = SCHED_BATCH;
+        RunResult rr = run(p);
+        assert_ok(&rr);
+        assert_string_equal(rr.out, "best-effort: prio 5\nSCHED_BATCH\n0\n");
+
+        /* A real-time priority out of range is clamped to it. */
+        p.io_class = 3;
+        p.cpu_policy = SCHED_RR;
+        p.cpu_priority = 1000;
+        rr = run(p);
+        assert_ok(&rr);
+        assert_string_equal(rr.out, "idle\nSCHED_RR\n99\n");
+
+        p.io_class = 9;
+        rr = run(p);
+        assert_failed(&rr, EXEC_STEP_IOPRIO, EINVAL);
+        assert_int_equal(rr.status, 211);
+
+        p.io_class = 2;
+        p.cpu_policy = 77;
+        rr = run(p);
+        assert_failed(&rr, EXEC_STEP_SETSCHEDULER, EINVAL);
+        assert_int_equal(rr.status, 214);
 }
 
 static void test_no_leaked_fds(void **state) {
@@ -547,6 +583,7 @@ int main(void) {
                 cmocka_unit_test(test_user_nobody),
                 cmocka_unit_test(test_group_only),
                 cmocka_unit_test(test_rlimit_nice_oom_umask),
+                cmocka_unit_test(test_io_and_cpu_scheduling),
                 cmocka_unit_test(test_no_leaked_fds),
                 cmocka_unit_test(test_pass_fds),
                 cmocka_unit_test(test_stdin),
