@@ -70,10 +70,19 @@ static int tx_append(Transaction *t, Unit *u, JobType type, bool matters) {
 
 static int tx_add(Transaction *t, Unit *u, JobType type, bool matters);
 
+/* systemd's own machinery (journald, udevd, tmpfiles --boot, sysctl, ...)
+ * is what superd replaces or what needs systemd as PID 1: a Wants= never
+ * starts it; starting it by name still works. */
+static bool unit_is_systemd_machinery(const Unit *u) {
+        return startswith(u->name, "systemd-") != NULL;
+}
+
 static int tx_add_each(Transaction *t, Unit *u, UnitDepKind kind, JobType type, bool matters, bool only_if_up) {
         for (size_t i = 0; i < u->deps[kind].n; i++) {
                 Unit *x = u->deps[kind].items[i];
                 if (only_if_up && unit_is_down(x) && x->job == JOB_NONE)
+                        continue;
+                if (kind == DEP_WANTS && unit_is_systemd_machinery(x))
                         continue;
                 int r = tx_add(t, x, type, matters);
                 if (r < 0 && matters)

@@ -82,8 +82,10 @@ int manager_build_search_path(Manager *m, const char *spec) {
         bool append = spec[strlen(spec) - 1] == ':';
         if (!parts)
                 goto oom;
+        /* Given paths are taken as written, also under --root: that is how a
+         * folder instance runs the units a package installed in /lib. */
         STRV_FOREACH(p, parts)
-                if (**p == '/' && strv_consume(&l, path_join(m->root, *p)) < 0)
+                if (**p == '/' && strv_extend(&l, *p) < 0)
                         goto oom;
         if (append && strv_extend_strv(&l, def) < 0)
                 goto oom;

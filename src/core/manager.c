@@ -125,55 +125,57 @@ static void manager_log_unit_diag(const UnitFile *f) {
 }
 
 /* Targets that exist without a file (SPEC 5), with systemd's own
- * dependencies between them (systemd.special(7)). */
+ * dependencies between them (systemd.special(7)). The copies the systemd
+ * package ships in /lib/systemd/system are replaced by these too: theirs
+ * pull in systemd's early-boot machinery (udev, journald, tmpfiles --boot
+ * --remove, sysctl, ...), which must not run where systemd is not PID 1. */
 typedef struct ImplicitTarget {
         const char *name;
-        const char *description;
-        const char *requires;  /* also After= */
-        const char *after;
-        bool default_dependencies;
+        const char *text; /* unit file text */
 } ImplicitTarget;
 
 static const ImplicitTarget implicit_targets[] = {
-        { "basic.target", "Basic System", "sysinit.target", "sockets.target timers.target paths.target", true },
-        { "default.target", "Default Target", "multi-user.target", NULL, true },
-        { "multi-user.target", "Multi-User System", "basic.target", NULL, true },
-        { "network-online.target", "Network is Online", NULL, "network.target", true },
-        { "network.target", "Network", NULL, NULL, true },
-        { "paths.target", "Path Units", NULL, NULL, true },
-        { "shutdown.target", "System Shutdown", NULL, NULL, false },
-        { "sockets.target", "Socket Units", NULL, NULL, true },
-        { "sysinit.target", "System Initialization", NULL, NULL, false },
-        { "timers.target", "Timer Units", NULL, NULL, true },
+        { "basic.target", "Description=Basic System\nRequires=sysinit.target\n"
+                          "After=sysinit.target sockets.target timers.target paths.target\n" },
+        { "default.target", "Description=Default Target\nRequires=multi-user.target\nAfter=multi-user.target\n" },
+        { "getty.target", "Description=Login Prompts\n" },
+        { "graphical.target", "Description=Graphical Interface\nRequires=multi-user.target\nAfter=multi-user.target\n" },
+        { "local-fs.target", "Description=Local File Systems\nDefaultDependencies=no\n" },
+        { "multi-user.target", "Description=Multi-User System\nRequires=basic.target\nAfter=basic.target\n" },
+        { "network-online.target", "Description=Network is Online\nAfter=network.target\n" },
+        { "network-pre.target", "Description=Preparation for Network\n" },
+        { "network.target", "Description=Network\n" },
+        { "nss-lookup.target", "Description=Host and Network Name Lookups\n" },
+        { "paths.target", "Description=Path Units\n" },
+        { "remote-fs.target", "Description=Remote File Systems\n" },
+        { "shutdown.target", "Description=System Shutdown\nDefaultDependencies=no\n" },
+        { "sockets.target", "Description=Socket Units\n" },
+        { "sysinit.target", "Description=System Initialization\nDefaultDependencies=no\n" },
+        { "time-sync.target", "Description=System Time Synchronized\n" },
+        { "timers.target", "Description=Timer Units\n" },
 };
 
-static void manager_fill_implicit(UnitFile *f) {
-        if (f->load_state != UNIT_NOT_FOUND)
+static bool path_is_vendor(const char *p) {
+        return p && (startswith(p, "/lib/systemd/") || startswith(p, "/usr/lib/systemd/"));
+}
+
+/* Replaces f by the built-in definition when f is an implicit target that
+ * no file defines, or that only systemd's vendor file defines. */
+static void manager_fill_implicit(const Manager *m, UnitFile **f) {
+        if ((*f)->load_state != UNIT_NOT_FOUND && !path_is_vendor((*f)->fragment_path))
                 return;
         for (size_t i = 0; i < ELEMENTSOF(implicit_targets); i++) {
-                const ImplicitTarget *t = &implicit_targets[i];
-                if (!streq(f->name, t->name))
+                if (!streq((*f)->name, implicit_targets[i].name))
                         continue;
-                char *d = strdup(t->description);
-                char **req = t->requires ? strv_split(t->requires, " ") : NULL;
-                char **after = strv_split(t->after ? t->after : "", " ");
-                if (!d || (t->requires && !req) || !after || strv_extend_strv(&after, req) < 0) {
-                        free(d);
-                        strv_free(req);
-                        strv_free(after);
+                char text[512];
+                snprintf(text, sizeof text, "[Unit]\n%s", implicit_targets[i].text);
+                UnitFile *b = NULL;
+                if (unit_file_load_string(&m->load_ctx, "(built-in)", (*f)->name, text, strlen(text), &b) < 0)
                         return;
-                }
-                free(f->s.description);
-                f->s.description = d;
-                strv_free(f->s.deps[UNIT_REQUIRES]);
-                f->s.deps[UNIT_REQUIRES] = req;
-                strv_free(f->s.deps[UNIT_AFTER]);
-                f->s.deps[UNIT_AFTER] = after;
-                f->s.default_dependencies = t->default_dependencies;
-                free(f->load_error);
-                f->load_error = NULL;
-                f->load_state = UNIT_LOADED;
-                diag_done(&f->diag);
+                free(b->fragment_path);
+                b->fragment_path = NULL;
+                unit_file_free(*f);
+                *f = b;
                 return;
         }
 }
@@ -243,7 +245,7 @@ int manager_load_unit(Manager *m, const char *name, Unit **ret) {
         int r = unit_file_load(&m->load_ctx, full, &f);
         if (r < 0)
                 return r;
-        manager_fill_implicit(f);
+        manager_fill_implicit(m, &f);
         unit_file_note_unenforced(f);
         if (f->id && !streq(f->id, full) && f->load_state == UNIT_LOADED) {
                 /* An alias: the same Unit answers to both names. */
@@ -304,7 +306,7 @@ int manager_reload(Manager *m) {
                         continue;
                 if (unit_file_load(&m->load_ctx, u->name, &f) < 0)
                         continue;
-                manager_fill_implicit(f);
+                manager_fill_implicit(m, &f);
                 unit_file_note_unenforced(f);
                 if (f->load_state == UNIT_NOT_FOUND && unit_is_idle(u)) {
                         unit_file_free(f);

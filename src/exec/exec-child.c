@@ -231,12 +231,30 @@ static int child_reset_signals(bool ignore_sigpipe) {
         return 0;
 }
 
+/* Without CAP_SYS_RESOURCE (a container) a hard limit cannot be raised:
+ * then the limit is clamped to the hard limit we have, as a unit such as
+ * redis-server's LimitNOFILE=65535 must still run. Lowering always applies. */
+static int child_set_rlimit(int resource, const struct rlimit *want) {
+        struct rlimit cur, clamped = *want;
+        if (setrlimit(resource, want) == 0)
+                return 0;
+        if (errno != EPERM || getrlimit(resource, &cur) < 0 || want->rlim_max <= cur.rlim_max)
+                return -errno;
+        clamped.rlim_max = cur.rlim_max;
+        if (clamped.rlim_cur > clamped.rlim_max)
+                clamped.rlim_cur = clamped.rlim_max;
+        return setrlimit(resource, &clamped) < 0 ? -errno : 0;
+}
+
 static int child_set_rlimits(const ExecParams *p) {
         if (!p->rlimit_set || !p->rlimit)
                 return 0;
         for (int i = 0; i < RLIM_NLIMITS; i++)
-                if (p->rlimit_set[i] && setrlimit(i, &p->rlimit[i]) < 0)
-                        return -errno;
+                if (p->rlimit_set[i]) {
+                        int r = child_set_rlimit(i, &p->rlimit[i]);
+                        if (r < 0)
+                                return r;
+                }
         return 0;
 }
 
