@@ -14,6 +14,7 @@
 #include "lib/log.h"
 #include "lib/strv.h"
 #include "manager.h"
+#include "notify.h"
 #include "output.h"
 
 static const char *exit_status_name(int status) {
@@ -69,6 +70,15 @@ static char **spawn_base_environment(Unit *u, bool as_user, SpawnFlags flags, pi
         }
         if ((flags & SPAWN_SET_MAINPID) && main_pid > 0) {
                 snprintf(buf, sizeof buf, "MAINPID=%d", (int) main_pid);
+                (void) strv_extend(&env, buf);
+        }
+        if (m->notify) {
+                snprintf(buf, sizeof buf, "NOTIFY_SOCKET=%s", m->notify->path);
+                (void) strv_extend(&env, buf);
+        }
+        usec_t watchdog = u->type == UNIT_SERVICE ? service_watchdog_usec(u) : 0;
+        if ((flags & SPAWN_MAIN) && watchdog > 0 && watchdog != USEC_INFINITY) {
+                snprintf(buf, sizeof buf, "WATCHDOG_USEC=%llu", (unsigned long long) watchdog);
                 (void) strv_extend(&env, buf);
         }
         const char *user = as_user ? es->user : NULL;

@@ -10,6 +10,8 @@
 #include "lib/log.h"
 #include "lib/timespan.h"
 #include "manager.h"
+#include "notify-parse.h"
+#include "notify.h"
 #include "unit.h"
 
 static const UnitActiveState state_to_active[_SERVICE_STATE_MAX] = {
@@ -121,6 +123,8 @@ void service_init(Unit *u) {
                 .control_pid = PIDREF_NULL,
                 .main_report_fd = -1,
                 .control_report_fd = -1,
+                .timer_deadline = USEC_INFINITY,
+                .watchdog_override = USEC_INFINITY,
         };
 }
 
@@ -144,22 +148,61 @@ void service_done(Unit *u) {
         service_unwatch_main(u);
         service_unwatch_control(u);
         s->timer = loop_source_free(s->timer);
+        s->watchdog_timer = loop_source_free(s->watchdog_timer);
         free(s->status_text);
         s->status_text = NULL;
 }
 
 static void service_arm_timer(Unit *u, usec_t relative) {
         Service *s = &u->service;
+        s->timer_deadline = USEC_INFINITY;
         if (relative == USEC_INFINITY) {
                 if (s->timer)
                         loop_time_set(s->timer, USEC_INFINITY);
                 return;
         }
         usec_t when = now_monotonic() + relative;
+        s->timer_deadline = when;
         if (s->timer)
                 loop_time_set(s->timer, when);
         else if (loop_add_time(u->manager->loop, when, service_timer_fired, u, &s->timer) < 0)
                 log_unit_warning(u->name, "Failed to arm timer, ignoring.");
+}
+
+/* --- watchdog (WatchdogSec=, WATCHDOG=1) --------------------------------- */
+
+/* The watchdog runs from the main process's start until the service stops. */
+static bool state_has_watchdog(ServiceState st) {
+        return st == SERVICE_START || st == SERVICE_START_POST || st == SERVICE_RUNNING || st == SERVICE_RELOAD;
+}
+
+usec_t service_watchdog_usec(Unit *u) {
+        const Service *s = &u->service;
+        return s->watchdog_override != USEC_INFINITY ? s->watchdog_override : settings(u)->watchdog;
+}
+
+static void service_watchdog_stop(Unit *u) {
+        if (u->service.watchdog_timer)
+                loop_time_set(u->service.watchdog_timer, USEC_INFINITY);
+}
+
+static void service_watchdog_fired(LoopSource *src, usec_t now, void *userdata);
+
+/* A ping (or the start): the next one is due within the interval. */
+static void service_watchdog_reset(Unit *u) {
+        Service *s = &u->service;
+        usec_t usec = service_watchdog_usec(u);
+        if (usec == 0 || usec == USEC_INFINITY || !state_has_watchdog(s->state)) {
+                service_watchdog_stop(u);
+                return;
+        }
+        s->watchdog_timestamp = now_realtime();
+        s->watchdog_monotonic = now_monotonic();
+        usec_t when = s->watchdog_monotonic + usec;
+        if (s->watchdog_timer)
+                loop_time_set(s->watchdog_timer, when);
+        else if (loop_add_time(u->manager->loop, when, service_watchdog_fired, u, &s->watchdog_timer) < 0)
+                log_unit_warning(u->name, "Failed to arm the watchdog timer, ignoring.");
 }
 
 static void service_set_state(Unit *u, ServiceState st) {
@@ -167,8 +210,12 @@ static void service_set_state(Unit *u, ServiceState st) {
         UnitActiveState old = unit_active_state(u);
         ServiceState old_state = s->state;
         s->state = st;
-        if (!state_has_timer(st) && s->timer)
+        if (!state_has_timer(st) && s->timer) {
                 loop_time_set(s->timer, USEC_INFINITY);
+                s->timer_deadline = USEC_INFINITY;
+        }
+        if (!state_has_watchdog(st))
+                service_watchdog_stop(u);
         if (old_state != st)
                 log_unit_debug(u->name, "Changed %s -> %s", state_names[old_state], state_names[st]);
         unit_notify(u, old, unit_active_state(u));
@@ -422,6 +469,8 @@ static bool service_kill_processes(Unit *u, ServiceState st) {
         int sig = kill9 ? k->final_kill_signal : k->kill_signal;
         if (!kill9 && s->restart_after_stop && k->restart_kill_signal > 0)
                 sig = k->restart_kill_signal;
+        if (!kill9 && s->watchdog_kill)
+                sig = SIGABRT; /* systemd's default WatchdogSignal= */
         if (k->kill_mode == KILL_NONE)
                 return false;
         bool group = k->kill_mode == KILL_CONTROL_GROUP || (k->kill_mode == KILL_MIXED && kill9);
@@ -439,7 +488,9 @@ static bool service_kill_processes(Unit *u, ServiceState st) {
                                 (void) pidref_kill(refs[i], SIGHUP);
                 }
         }
-        if (group && s->main_pgid > 0 && !pidref_is_set(&s->main_pid))
+        /* The first main process's group: after it is gone, or when MAINPID=
+         * moved the main process elsewhere. */
+        if (group && s->main_pgid > 0 && s->main_pgid != s->main_pid.pid)
                 (void) kill(-s->main_pgid, sig);
         return service_has_processes(u);
 }
@@ -484,6 +535,7 @@ static bool service_run_controls(Unit *u, ServiceExecCommand id, ServiceState st
 }
 
 static void service_enter_stop_post(Unit *u, ServiceResult r) {
+        u->service.watchdog_kill = false;
         service_note_result(u, r);
         if (!service_run_controls(u, SERVICE_EXEC_STOP_POST, SERVICE_STOP_POST, service_timeout_stop(u)))
                 service_enter_signal(u, SERVICE_FINAL_SIGTERM, SERVICE_SUCCESS);
@@ -559,11 +611,22 @@ static void service_enter_start(Unit *u) {
                 service_arm_timer(u, ss->type == SERVICE_ONESHOT && !ss->timeout_start_set
                                              ? USEC_INFINITY : service_timeout_start(u));
                 break;
+        case SERVICE_NOTIFY:
+                if (u->manager->notify) {
+                        /* Only READY=1 moves on (service_notify_message). */
+                        service_set_state(u, SERVICE_START);
+                        service_arm_timer(u, service_timeout_start(u));
+                        break;
+                }
+                log_unit_warning(u->name, "No notify socket, treating Type=notify as Type=simple.");
+                service_enter_start_post(u);
+                break;
         default:
-                /* simple, idle, notify (readiness comes with the notify socket). */
+                /* simple, idle */
                 service_enter_start_post(u);
                 break;
         }
+        service_watchdog_reset(u);
 }
 
 static void service_enter_start_pre(Unit *u) {
@@ -583,6 +646,13 @@ static void service_after_main_exit(Unit *u, ServiceResult r, pid_t pid) {
         case SERVICE_START:
                 if (r != SERVICE_SUCCESS) {
                         service_enter_signal(u, SERVICE_STOP_SIGTERM, r);
+                } else if (ss->type == SERVICE_NOTIFY && u->manager->notify) {
+                        /* Only READY=1 makes it active; another process of the
+                         * unit may still send it if it may and will stay. */
+                        if (!ss->remain_after_exit || service_notify_access(u) == NOTIFY_MAIN) {
+                                log_unit_warning(u->name, "Main process exited before sending READY=1.");
+                                service_enter_signal(u, SERVICE_STOP_SIGTERM, SERVICE_FAILURE_PROTOCOL);
+                        }
                 } else if (ss->type == SERVICE_ONESHOT) {
                         s->main_command_index++;
                         if (!service_main_command(u))
@@ -595,8 +665,14 @@ static void service_after_main_exit(Unit *u, ServiceResult r, pid_t pid) {
                         service_enter_start_post(u);
                 }
                 break;
-        case SERVICE_START_POST:
         case SERVICE_RELOAD:
+                /* RELOADING=1 has no control process to finish the step. */
+                if (!pidref_is_set(&s->control_pid)) {
+                        service_enter_running(u, r);
+                        break;
+                }
+                /* fall through */
+        case SERVICE_START_POST:
         case SERVICE_STOP:
                 /* The control process finishes the step; the result is kept. */
                 service_note_result(u, r);
@@ -623,6 +699,12 @@ static void service_after_main_exit(Unit *u, ServiceResult r, pid_t pid) {
 static void service_main_exited(LoopSource *src, const siginfo_t *si, void *userdata) {
         Unit *u = userdata;
         Service *s = &u->service;
+        /* READY=1, MAINPID=... sent just before the exit come first. */
+        notify_socket_drain(u->manager->notify);
+        if (s->main_pid.pid != si->si_pid) {
+                log_unit_debug(u->name, "Former main process %d exited.", (int) si->si_pid);
+                return;
+        }
         const ExecCommand *c = service_main_command(u);
         bool exec_failed = s->main_exec_failed || (c && unit_log_exec_failure(u, c, s->main_report_fd));
         ServiceResult r = exec_failed ? SERVICE_FAILURE_EXIT_CODE : service_classify_exit(u, si, true);
@@ -726,9 +808,14 @@ static void service_timer_fired(LoopSource *src, usec_t now, void *userdata) {
                 service_enter_signal(u, SERVICE_STOP_SIGTERM, SERVICE_FAILURE_TIMEOUT);
                 break;
         case SERVICE_RELOAD:
+                s->reload_result = SERVICE_FAILURE_TIMEOUT;
+                if (!pidref_is_set(&s->control_pid)) {
+                        log_unit_warning(u->name, "Reload operation timed out.");
+                        service_enter_running(u, SERVICE_SUCCESS);
+                        break;
+                }
                 log_unit_warning(u->name, "Reload operation timed out. Killing reload process.");
                 (void) pidref_kill(&s->control_pid, SIGKILL);
-                s->reload_result = SERVICE_FAILURE_TIMEOUT;
                 break;
         case SERVICE_RUNNING:
                 log_unit_warning(u->name, "Service reached runtime time limit. Stopping.");
@@ -808,6 +895,11 @@ static int service_start_internal(Unit *u) {
         s->main_pgid = 0;
         s->stop_requested = false;
         s->restart_after_stop = false;
+        s->watchdog_kill = false;
+        s->watchdog_override = USEC_INFINITY;
+        s->status_errno = 0;
+        free(s->status_text);
+        s->status_text = NULL;
         unit_new_invocation(u);
         if (exec_dirs_create(u) < 0) {
                 service_enter_signal(u, SERVICE_STOP_SIGTERM, SERVICE_FAILURE_RESOURCES);
@@ -901,4 +993,128 @@ void service_reset_failed(Unit *u) {
         s->result = SERVICE_SUCCESS;
         s->start_limit_count = 0;
         s->restart_attempt = 0;
+}
+
+/* --- the readiness protocol (sd_notify(3)) ------------------------------ */
+
+static void service_watchdog_fired(LoopSource *src, usec_t now, void *userdata) {
+        Unit *u = userdata;
+        Service *s = &u->service;
+        if (!state_has_watchdog(s->state))
+                return;
+        log_unit_error(u->name, "Watchdog timeout (limit %llums)!",
+                       (unsigned long long) (service_watchdog_usec(u) / USEC_PER_MSEC));
+        s->watchdog_kill = true;
+        service_enter_signal(u, SERVICE_STOP_SIGTERM, SERVICE_FAILURE_WATCHDOG);
+}
+
+NotifyAccess service_notify_access(Unit *u) {
+        const ServiceSettings *ss = settings(u);
+        if (!ss->notify_access_set && ss->notify_access == NOTIFY_NONE &&
+            (ss->type == SERVICE_NOTIFY || ss->watchdog > 0))
+                return NOTIFY_MAIN;
+        return ss->notify_access;
+}
+
+bool service_notify_main_pid_ok(Unit *u, pid_t pid, bool sender_is_main, uid_t sender_uid) {
+        Service *s = &u->service;
+        const char *why = NULL;
+        if (pid == s->main_pid.pid)
+                return true;
+        if (sender_uid != 0 && !sender_is_main)
+                why = "only the main process may change it";
+        else if (pid == getpid() || manager_unit_by_pid(u->manager, pid) != u)
+                why = "it is not a process of this unit";
+        if (!why)
+                return true;
+        log_unit_warning(u->name, "New main PID %d refused: %s.", (int) pid, why);
+        return false;
+}
+
+/* MAINPID=: supervise pid instead of the current main process. */
+static void service_notify_main_pid(Unit *u, pid_t pid) {
+        Service *s = &u->service;
+        if (pid == s->main_pid.pid)
+                return;
+        if (s->state != SERVICE_START && s->state != SERVICE_START_POST && s->state != SERVICE_RUNNING &&
+            s->state != SERVICE_RELOAD)
+                return;
+        service_unwatch_main(u);
+        if (pidref_set(&s->main_pid, pid) < 0 ||
+            loop_add_child(u->manager->loop, pid, service_main_exited, u, &s->main_watch) < 0) {
+                service_unwatch_main(u);
+                log_unit_warning(u->name, "Failed to watch new main PID %d, ignoring.", (int) pid);
+                return;
+        }
+        s->exec_main_pid = pid;
+        log_unit_debug(u->name, "Main PID changed to %d.", (int) pid);
+        /* Not our child (yet): its exit is seen once it is reparented to us. */
+        if (kill(pid, 0) < 0 && errno == ESRCH)
+                service_unwatch_main(u);
+}
+
+/* EXTEND_TIMEOUT_USEC=: at least usec more for the current step. */
+static void service_extend_timeout(Unit *u, usec_t usec) {
+        Service *s = &u->service;
+        if (s->timer_deadline == USEC_INFINITY || !state_has_timer(s->state) || s->state == SERVICE_AUTO_RESTART)
+                return;
+        usec_t now = now_monotonic();
+        usec_t when = usec >= USEC_INFINITY - now ? USEC_INFINITY : now + usec;
+        if (when <= s->timer_deadline)
+                return;
+        log_unit_debug(u->name, "Timeout of state '%s' extended by %llums.", state_names[s->state],
+                       (unsigned long long) (usec / USEC_PER_MSEC));
+        s->timer_deadline = when;
+        loop_time_set(s->timer, when);
+}
+
+static void service_notify_state(Unit *u, const NotifyMessage *msg) {
+        Service *s = &u->service;
+        if ((msg->fields & NOTIFY_STOPPING) && (s->state == SERVICE_START || s->state == SERVICE_START_POST ||
+                                                s->state == SERVICE_RUNNING || s->state == SERVICE_RELOAD)) {
+                /* It is on its way out: wait for its exit under TimeoutStopSec=. */
+                service_set_state(u, SERVICE_STOP_SIGTERM);
+                service_arm_timer(u, service_timeout_stop(u));
+                return;
+        }
+        if ((msg->fields & NOTIFY_RELOADING) && s->state == SERVICE_RUNNING) {
+                s->reload_result = SERVICE_SUCCESS;
+                service_set_state(u, SERVICE_RELOAD);
+                service_arm_timer(u, service_timeout_start(u));
+                if (!(msg->fields & NOTIFY_READY))
+                        return;
+        }
+        if (!(msg->fields & NOTIFY_READY))
+                return;
+        if (s->state == SERVICE_START && settings(u)->type == SERVICE_NOTIFY)
+                service_enter_start_post(u);
+        else if (s->state == SERVICE_RELOAD && !pidref_is_set(&s->control_pid))
+                service_enter_running(u, SERVICE_SUCCESS);
+}
+
+void service_notify_message(Unit *u, const NotifyMessage *msg, pid_t sender) {
+        Service *s = &u->service;
+        if (msg->fields & NOTIFY_MAINPID)
+                service_notify_main_pid(u, msg->main_pid);
+        if (msg->fields & NOTIFY_STATUS) {
+                free(s->status_text);
+                s->status_text = msg->status[0] ? strdup(msg->status) : NULL;
+        }
+        if (msg->fields & NOTIFY_ERRNO)
+                s->status_errno = msg->errno_value;
+        if (msg->fields & NOTIFY_WATCHDOG_USEC) {
+                s->watchdog_override = msg->watchdog_usec;
+                service_watchdog_reset(u);
+        }
+        if (msg->fields & NOTIFY_EXTEND_TIMEOUT)
+                service_extend_timeout(u, msg->extend_timeout_usec);
+        if (msg->fields & NOTIFY_WATCHDOG)
+                service_watchdog_reset(u);
+        if ((msg->fields & NOTIFY_WATCHDOG_TRIGGER) && state_has_watchdog(s->state)) {
+                log_unit_error(u->name, "Watchdog request (WATCHDOG=trigger) from PID %d.", (int) sender);
+                s->watchdog_kill = true;
+                service_enter_signal(u, SERVICE_STOP_SIGTERM, SERVICE_FAILURE_WATCHDOG);
+                return;
+        }
+        service_notify_state(u, msg);
 }

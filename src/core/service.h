@@ -89,6 +89,17 @@ typedef struct Service {
 
         usec_t start_limit_begin;      /* monotonic */
         unsigned start_limit_count;
+
+        /* Readiness protocol and watchdog (notify.h). status_text and
+         * status_errno come from STATUS=/ERRNO= and are cleared at each start. */
+        int status_errno;
+        usec_t timer_deadline;         /* monotonic deadline of `timer`, USEC_INFINITY: none */
+        LoopSource *watchdog_timer;    /* armed in START..RELOAD while WatchdogSec= (or WATCHDOG_USEC=) > 0 */
+        usec_t watchdog_override;      /* WATCHDOG_USEC= of this run; USEC_INFINITY: none */
+        usec_t watchdog_timestamp, watchdog_monotonic; /* last WATCHDOG=1 (or the start) */
+        bool watchdog_kill;            /* this stop began at a watchdog timeout: SIGABRT first */
+        bool fdstore_warned;           /* FDSTORE= warned about once */
+        usec_t notify_log_last;        /* monotonic; rate limit of refused-notification warnings */
 } Service;
 
 void service_init(Unit *u);
@@ -102,4 +113,17 @@ bool service_can_reload(Unit *u);
 /* ActiveState for the current state. */
 int service_active_state(const Unit *u);
 const char *service_state_to_string(ServiceState s);
+
+/* The readiness protocol, called by notify.c for a datagram that passed the
+ * unit's NotifyAccess= check. */
+typedef struct NotifyMessage NotifyMessage;
+/* NotifyAccess= in effect: as set, else main for Type=notify or WatchdogSec=. */
+NotifyAccess service_notify_access(Unit *u);
+/* MAINPID=pid may be taken: pid is a process of the unit other than the
+ * current main one, and a non-root sender is the main process itself.
+ * Logs the refusal. */
+bool service_notify_main_pid_ok(Unit *u, pid_t pid, bool sender_is_main, uid_t sender_uid);
+void service_notify_message(Unit *u, const NotifyMessage *msg, pid_t sender);
+/* The watchdog interval in effect (0: none). */
+usec_t service_watchdog_usec(Unit *u);
 const char *service_result_to_string(ServiceResult r);

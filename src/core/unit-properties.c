@@ -103,6 +103,10 @@ static void add_service_properties(Unit *u, StrBuf *b) {
         add_strv(b, "Environment", st->exec.environment);
         add_strv(b, "UnenforcedSettings", st->exec.unenforced);
         control_record_add(b, "StatusText", s->status_text);
+        control_record_addf(b, "StatusErrno", "%d", s->status_errno);
+        control_record_add(b, "NotifyAccess", notify_access_to_string(service_notify_access(u)));
+        add_usec(b, "WatchdogUSec", service_watchdog_usec(u));
+        add_timestamp(b, "WatchdogTimestamp", s->watchdog_timestamp, s->watchdog_monotonic);
         add_exec_commands(b, st);
         add_bool(b, "CanReload", ss->exec[SERVICE_EXEC_RELOAD].n > 0);
 }
