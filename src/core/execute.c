@@ -53,6 +53,12 @@ const char *unit_exit_status_name(int status) {
         return exit_status_name(status);
 }
 
+/* The main process of a service with a watchdog gets WATCHDOG_USEC/_PID. */
+static bool spawn_has_watchdog(Unit *u, SpawnFlags flags) {
+        usec_t w = u->type == UNIT_SERVICE ? service_watchdog_usec(u) : 0;
+        return (flags & SPAWN_MAIN) && w > 0 && w != USEC_INFINITY;
+}
+
 /* The variables every process gets before the unit's own (SPEC 6). */
 static char **spawn_base_environment(Unit *u, bool as_user, SpawnFlags flags, pid_t main_pid) {
         const ExecSettings *es = &unit_settings(u)->exec;
@@ -76,10 +82,11 @@ static char **spawn_base_environment(Unit *u, bool as_user, SpawnFlags flags, pi
                 snprintf(buf, sizeof buf, "NOTIFY_SOCKET=%s", m->notify->path);
                 (void) strv_extend(&env, buf);
         }
-        usec_t watchdog = u->type == UNIT_SERVICE ? service_watchdog_usec(u) : 0;
-        if ((flags & SPAWN_MAIN) && watchdog > 0 && watchdog != USEC_INFINITY) {
-                snprintf(buf, sizeof buf, "WATCHDOG_USEC=%llu", (unsigned long long) watchdog);
+        if (spawn_has_watchdog(u, flags)) {
+                snprintf(buf, sizeof buf, "WATCHDOG_USEC=%llu", (unsigned long long) service_watchdog_usec(u));
                 (void) strv_extend(&env, buf);
+                /* Room for the pid, which the child fills in (ExecParams.set_watchdog_pid). */
+                (void) strv_extend(&env, "WATCHDOG_PID=0000000000");
         }
         const char *user = as_user ? es->user : NULL;
         if (!user && m->scope == MANAGER_USER)
@@ -265,6 +272,7 @@ int unit_spawn(Unit *u, const ExecCommand *cmd, SpawnFlags flags, pid_t main_pid
         spawn_fill_params(u, cmd, &io, &p, rl_set, rl);
         p.argv = argv;
         p.envp = env;
+        p.set_watchdog_pid = spawn_has_watchdog(u, flags);
         pid_t pid;
         int report;
         r = exec_spawn(&p, &pid, &report);

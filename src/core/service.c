@@ -667,11 +667,11 @@ static void service_after_main_exit(Unit *u, ServiceResult r, pid_t pid) {
                 break;
         case SERVICE_RELOAD:
                 /* RELOADING=1 has no control process to finish the step. */
-                if (!pidref_is_set(&s->control_pid)) {
+                if (!pidref_is_set(&s->control_pid))
                         service_enter_running(u, r);
-                        break;
-                }
-                /* fall through */
+                else
+                        service_note_result(u, r);
+                break;
         case SERVICE_START_POST:
         case SERVICE_STOP:
                 /* The control process finishes the step; the result is kept. */

@@ -553,6 +553,26 @@ static int child_execve(const char *path, char *const *argv, char *const *envp) 
         return eacces ? -EACCES : -ENOENT;
 }
 
+/* WATCHDOG_PID= names the process itself, known only after the fork:
+ * overwrite the padded value in place (no allocation). */
+static void child_fill_watchdog_pid(char *const *envp) {
+        char digits[16];
+        size_t n = 0;
+        for (pid_t pid = getpid(); pid > 0 && n < sizeof digits; pid /= 10)
+                digits[n++] = (char) ('0' + pid % 10);
+        for (char *const *e = envp; e && *e; e++) {
+                if (strncmp(*e, "WATCHDOG_PID=", 13) != 0)
+                        continue;
+                char *v = *e + 13;
+                if (strlen(v) < n)
+                        return;
+                for (size_t i = 0; i < n; i++)
+                        v[i] = digits[n - 1 - i];
+                v[n] = '\0';
+                return;
+        }
+}
+
 static _Noreturn void child_fail(int report_fd, ExecStep step, int error) {
         ExecReport rec = { .step = (int32_t) step, .error = error > 0 ? error : EIO };
         ssize_t n;
@@ -575,6 +595,8 @@ _Noreturn void exec_child(const ExecParams *p, int report_fd) {
         if (r < 0)
                 child_fail(report_fd, step, -r);
 
+        if (p->set_watchdog_pid)
+                child_fill_watchdog_pid(p->envp);
         r = child_execve(p->path, p->argv, p->envp);
         child_fail(report_fd, EXEC_STEP_EXEC, -r);
 }

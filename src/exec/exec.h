@@ -79,6 +79,8 @@ typedef struct ExecParams {
         bool ignore_sigpipe;
         bool no_new_privileges;
         bool new_session;                 /* default behaviour: true */
+        bool set_watchdog_pid;            /* the child writes its pid into envp's "WATCHDOG_PID=" entry,
+                                           * which the caller pads with room for 10 digits */
 } ExecParams;
 
 typedef struct ExecFailure {

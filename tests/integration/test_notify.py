@@ -286,8 +286,8 @@ def test_watchdog_env_and_pings(sd, notifyd):
         """)
     sd.ctl_ok("start", "d")
     pid = int(sd.wait_out("notifyd.pid"))
-    usec, _wpid = sd.wait_out("watchdog").split()
-    assert usec == "1000000"
+    usec, wpid = sd.wait_out("watchdog").split()
+    assert (usec, wpid) == ("1000000", str(pid))   # WATCHDOG_USEC, WATCHDOG_PID as sd_watchdog_enabled() saw them
     assert sd.prop("d", "WatchdogUSec") == "1000000"
     first = int(sd.prop("d", "WatchdogTimestampMonotonic"))
     wait_for(lambda: int(sd.prop("d", "WatchdogTimestampMonotonic")) > first, what="a watchdog ping")
