@@ -44,7 +44,7 @@ char *generator_output_dir(const Manager *m, GeneratorDir d) {
 }
 
 static bool name_seen(char *const *paths, const char *name) {
-        STRV_FOREACH(p, paths) {
+        for (char *const *p = paths; p && *p; p++) {
                 const char *slash = strrchr(*p, '/');
                 if (streq(slash ? slash + 1 : *p, name))
                         return true;
