@@ -185,18 +185,23 @@ static void verb_job_done(void *userdata, Unit *u, JobResult r) {
 }
 
 static void verb_job_error(ControlConn *c, const char *verb, Unit *u, int r) {
+        /* The unit not loaded may be a dependency of u (systemd names it). */
+        const char *bad = job_error_unit() ? job_error_unit() : u->name;
         switch (r) {
         case -ENOENT:
-                control_conn_errorf(c, EXIT_NOT_LOADED, "Failed to %s %s: Unit %s not found.", verb, u->name, u->name);
+                control_conn_errorf(c, EXIT_NOT_LOADED, "Failed to %s %s: Unit %s not found.", verb, u->name, bad);
                 break;
         case -ERFKILL:
-                control_conn_errorf(c, EXIT_FAILURE_, "Failed to %s %s: Unit %s is masked.", verb, u->name, u->name);
+                control_conn_errorf(c, EXIT_FAILURE_, "Failed to %s %s: Unit %s is masked.", verb, u->name, bad);
                 break;
         case -ENOEXEC:
                 if (streq(verb, "reload"))
                         control_conn_errorf(c, EXIT_FAILURE_,
                                             "Failed to reload %s: Unit %s cannot be reloaded because it is inactive.",
                                             u->name, u->name);
+                else if (!streq(bad, u->name))
+                        control_conn_errorf(c, EXIT_FAILURE_, "Failed to %s %s: Unit %s has a bad unit file setting.",
+                                            verb, u->name, bad);
                 else
                         control_conn_errorf(c, EXIT_FAILURE_, "Failed to %s %s: Unit %s has a bad unit file setting.%s%s",
                                             verb, u->name, u->name, u->file->load_error ? "\n" : "",

@@ -1,5 +1,6 @@
 #include "job.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,6 +71,13 @@ static int tx_append(Transaction *t, Unit *u, JobType type, bool matters) {
 
 static int tx_add(Transaction *t, Unit *u, JobType type, bool matters);
 
+/* The unit whose load state failed the last transaction (may be a dependency). */
+static char job_error_name[256];
+
+const char *job_error_unit(void) {
+        return job_error_name[0] ? job_error_name : NULL;
+}
+
 /* systemd's own machinery (journald, udevd, tmpfiles --boot, sysctl, ...)
  * is what superd replaces or what needs systemd as PID 1: a Wants= never
  * starts it; starting it by name still works. */
@@ -125,8 +133,10 @@ static int tx_add(Transaction *t, Unit *u, JobType type, bool matters) {
                 return -EDEADLK;
         }
         int r = (type == JOB_STOP) ? 0 : load_error(u);
-        if (r < 0)
+        if (r < 0) {
+                snprintf(job_error_name, sizeof job_error_name, "%s", u->name);
                 return r;
+        }
         if ((r = tx_append(t, u, type, matters)) < 0)
                 return r;
         switch (type) {
@@ -159,6 +169,10 @@ static bool job_is_startish(JobType t) {
 
 /* Does a job ju on u have to wait for job jx on x, given u -kind-> x? */
 static bool job_waits_on(JobType ju, UnitDepKind kind, JobType jx) {
+        /* A restart is a stop in disguise until its stop half is done (it
+         * is then a start), as systemd's job_compare() has it. */
+        ju = ju == JOB_RESTART ? JOB_STOP : ju;
+        jx = jx == JOB_RESTART ? JOB_STOP : jx;
         if (jx == JOB_NONE)
                 return false;
         if (job_is_startish(ju))
@@ -326,9 +340,7 @@ static bool job_is_runnable(Unit *u) {
         for (size_t k = 0; k < ELEMENTSOF(kinds); k++)
                 for (size_t i = 0; i < u->deps[kinds[k]].n; i++) {
                         Unit *x = u->deps[kinds[k]].items[i];
-                        /* A restart in its stop half counts as a stop. */
-                        JobType jx = x->job == JOB_RESTART && x->job_running ? JOB_STOP : x->job;
-                        if (job_waits_on(u->job, kinds[k], jx))
+                        if (job_waits_on(u->job, kinds[k], x->job))
                                 return false;
                 }
         return true;
@@ -363,13 +375,13 @@ static void job_run(Unit *u) {
                 job_run_start(u);
                 break;
         case JOB_RESTART:
-                if (unit_is_down(u)) {
-                        u->job = JOB_START;
-                        job_run_start(u);
-                } else if (unit_type_stop(u) == -EALREADY && u->job == JOB_RESTART) {
+                /* Down already (or at once): only the start half is left,
+                 * and as a start it waits for its ordering again. */
+                if (unit_is_down(u) || (unit_type_stop(u) == -EALREADY && u->job == JOB_RESTART)) {
                         u->job = JOB_START;
                         u->job_running = false;
                         job_add_waiting(u);
+                        job_dispatch_kick(u->manager);
                 }
                 break;
         case JOB_STOP:
@@ -450,6 +462,7 @@ void job_settle(Unit *u, UnitActiveState new_state) {
 }
 
 int unit_enqueue_job(Unit *u, JobType type, JobWaiter *w) {
+        job_error_name[0] = 0;
         if (type == JOB_RELOAD) {
                 if (u->type != UNIT_SERVICE || !service_can_reload(u))
                         return load_error(u) < 0 ? load_error(u) : -EOPNOTSUPP;

@@ -27,6 +27,10 @@
  * Requisite= is not active), -ENOMEM. */
 int unit_enqueue_job(Unit *u, JobType type, JobWaiter *w);
 void unit_remove_waiter(Unit *u, JobWaiter *w);
+/* After unit_enqueue_job() failed with -ENOENT, -ERFKILL or -ENOEXEC: the
+ * name of the unit (the anchor or a dependency) that is not loaded; NULL
+ * if none. */
+const char *job_error_unit(void);
 /* Called by unit_notify() on every state change. */
 void job_settle(Unit *u, UnitActiveState new_state);
 /* Ends u's job with r (answers waiters, propagates failure, re-dispatches). */

@@ -244,26 +244,43 @@ static void unit_stop_bound(Unit *u) {
         }
 }
 
+/* BindsTo=: u cannot be active while a unit it is bound to is down with no
+ * job coming (skipped by a condition, or a oneshot that already ended). */
+static void unit_check_binds_to(Unit *u) {
+        if (u->job)
+                return;
+        for (size_t i = 0; i < u->deps[DEP_BINDS_TO].n; i++) {
+                Unit *x = u->deps[DEP_BINDS_TO].items[i];
+                if (x->job == JOB_NONE && state_is_down(unit_active_state(x))) {
+                        log_unit_info(u->name, "Bound to unit %s, but unit isn't active.", x->name);
+                        (void) unit_enqueue_job(u, JOB_STOP, NULL);
+                        return;
+                }
+        }
+}
+
 /* StopWhenUnneeded=: a unit nobody active wants any more stops. */
+static void unit_check_unneeded(Unit *y) {
+        static const UnitDepKind users[] = { DEP_REQUIRED_BY, DEP_WANTED_BY, DEP_BOUND_BY, DEP_REQUISITE_OF };
+        if (!unit_settings(y)->stop_when_unneeded || state_is_down(unit_active_state(y)) || y->job)
+                return;
+        bool needed = false;
+        for (size_t k = 0; k < ELEMENTSOF(users) && !needed; k++)
+                for (size_t j = 0; j < y->deps[users[k]].n && !needed; j++) {
+                        Unit *z = y->deps[users[k]].items[j];
+                        needed = !state_is_down(unit_active_state(z)) || z->job == JOB_START;
+                }
+        if (!needed) {
+                log_unit_info(y->name, "Unit not needed anymore. Stopping.");
+                (void) unit_enqueue_job(y, JOB_STOP, NULL);
+        }
+}
+
 static void unit_stop_unneeded(Unit *u) {
         static const UnitDepKind pulls[] = { DEP_REQUIRES, DEP_WANTS, DEP_BINDS_TO, DEP_REQUISITE };
-        static const UnitDepKind users[] = { DEP_REQUIRED_BY, DEP_WANTED_BY, DEP_BOUND_BY, DEP_REQUISITE_OF };
         for (size_t p = 0; p < ELEMENTSOF(pulls); p++)
-                for (size_t i = 0; i < u->deps[pulls[p]].n; i++) {
-                        Unit *y = u->deps[pulls[p]].items[i];
-                        if (!unit_settings(y)->stop_when_unneeded || state_is_down(unit_active_state(y)) || y->job)
-                                continue;
-                        bool needed = false;
-                        for (size_t k = 0; k < ELEMENTSOF(users) && !needed; k++)
-                                for (size_t j = 0; j < y->deps[users[k]].n && !needed; j++) {
-                                        Unit *z = y->deps[users[k]].items[j];
-                                        needed = !state_is_down(unit_active_state(z)) || z->job == JOB_START;
-                                }
-                        if (!needed) {
-                                log_unit_info(y->name, "Unit not needed anymore. Stopping.");
-                                (void) unit_enqueue_job(y, JOB_STOP, NULL);
-                        }
-                }
+                for (size_t i = 0; i < u->deps[pulls[p]].n; i++)
+                        unit_check_unneeded(u->deps[pulls[p]].items[i]);
 }
 
 static void unit_react(Unit *u, UnitActiveState old, UnitActiveState new_state) {
@@ -281,6 +298,9 @@ static void unit_react(Unit *u, UnitActiveState old, UnitActiveState new_state) 
         if (state_is_down(new_state)) {
                 unit_stop_bound(u);
                 unit_stop_unneeded(u);
+        } else if (new_state == UNIT_ACTIVE) {
+                unit_check_binds_to(u);
+                unit_check_unneeded(u);
         }
 }
 
