@@ -119,7 +119,7 @@ static int parse_flag(NotifyMessage *m, const char *k, size_t kn, const char *v,
 }
 
 static int parse_number(NotifyMessage *m, const char *k, size_t kn, const char *v, size_t vn) {
-        uint64_t x;
+        uint64_t x = 0;
         bool ok = parse_u64(v, vn, &x) >= 0;
         if (value_is(k, kn, "ERRNO")) {
                 if (ok && x <= INT_MAX && !(m->fields & NOTIFY_ERRNO)) {
