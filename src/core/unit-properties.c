@@ -169,9 +169,16 @@ void unit_append_properties(Unit *u, StrBuf *b) {
         control_record_add(b, "UnitFileState", f->fragment_path && unit_file_get_state(&u->manager->load_ctx, u->name, &fs) >= 0
                                                        ? unit_file_state_to_string(fs) : "");
         add_strv(b, "Documentation", st->documentation);
-        for (UnitDependency d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
-                if (st->deps[d])
-                        add_strv(b, unit_dependency_to_string(d), st->deps[d]);
+        /* From the graph, as systemd shows them: implicit edges and inverses too. */
+        for (UnitDepKind k = 0; k < _DEP_KIND_MAX; k++) {
+                if (u->deps[k].n == 0)
+                        continue;
+                StrBuf names = {};
+                for (size_t i = 0; i < u->deps[k].n; i++)
+                        strbuf_printf(&names, "%s%s", i ? " " : "", u->deps[k].items[i]->name);
+                control_record_add(b, unit_dep_kind_to_string(k), names.data);
+                strbuf_done(&names);
+        }
         control_record_add(b, "Job", u->job != JOB_NONE ? job_type_to_string(u->job) : "");
         control_record_add(b, "InvocationID", u->invocation_id);
         add_timestamp(b, "StateChangeTimestamp", u->state_change_timestamp, u->state_change_monotonic);

@@ -388,9 +388,6 @@ def test_default_dependencies(sd):
     assert sd.state("nodd") == ("active", "running")
 
 
-@pytest.mark.xfail(strict=True, reason="show -p After prints only the After= written in the unit file "
-                   "(unit-properties.c prints UnitSettings.deps), not the implicit sysinit.target "
-                   "basic.target systemd shows")
 def test_show_after_includes_implicit(sd):
     simple(sd, "dd")
     after = sd.prop("dd", "After").split()
