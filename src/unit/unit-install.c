@@ -402,7 +402,7 @@ static int remove_links(const char *dir, bool top, char **names, char **files, I
                 if (de->d_name[0] != '.')
                         r = strv_extend(&entries, de->d_name);
         closedir(d);
-        if (r < 0)
+        if (r < 0 || !entries)
                 return r;
         strv_sort(entries);
         int ret = 0;
