@@ -21,7 +21,7 @@ endif
 ALL_CFLAGS  = $(BASEFLAGS) $(WARNINGS) $(CFLAGS) $(SANFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 
-CORE_SRCS := $(sort $(wildcard src/lib/*.c src/unit/*.c src/exec/*.c src/control/*.c src/core/*.c))
+CORE_SRCS := $(sort $(wildcard src/lib/*.c src/unit/*.c src/exec/*.c src/control/*.c src/journal/*.c src/core/*.c))
 SUPERD_SRCS := $(sort $(wildcard src/superd/*.c))
 SUPERCTL_SRCS := $(sort $(wildcard src/superctl/*.c))
 UNIT_TESTS := $(sort $(wildcard tests/unit/test-*.c))
