@@ -1,19 +1,23 @@
 #include "manager.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
+#include "cgroup-unit.h"
 #include "control-server.h"
 #include "execute.h"
 #include "generators.h"
 #include "job.h"
 #include "lib/log.h"
 #include "lib/strv.h"
+#include "lib/timespan.h"
 #include "tmpfiles.h"
 #include "notify.h"
 
@@ -28,8 +32,26 @@ static void manager_log_hook(int level, const char *unit, const char *text, void
                 unit_add_log_line(u, text);
 }
 
+static void manager_final_sweep_check(Manager *m);
+
 static void manager_orphan_reaped(const siginfo_t *si, void *userdata) {
+        Manager *m = userdata;
         log_debug("Reaped orphan process %d.", (int) si->si_pid);
+        if (m->final_sweep_timer)
+                manager_final_sweep_check(m);
+}
+
+/* Our binary's path, read now: daemon-reexec runs whatever is there then. */
+static char *manager_find_exe(void) {
+        char buf[4096];
+        ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+        if (n <= 0)
+                return NULL;
+        buf[n] = 0;
+        char *deleted = strstr(buf, " (deleted)");
+        if (deleted && deleted[10] == 0)
+                *deleted = 0;
+        return strdup(buf);
 }
 
 int manager_new(const ManagerOptions *o, Manager **ret) {
@@ -38,6 +60,10 @@ int manager_new(const ManagerOptions *o, Manager **ret) {
                 return -ENOMEM;
         m->pid1 = o->pid1;
         m->foreground = o->foreground;
+        m->pid_fd = -1;
+        m->deserialize_fd = o->deserialize_fd > 0 ? o->deserialize_fd : -1;
+        m->argv = strv_copy(o->argv);
+        m->exe_path = manager_find_exe();
         m->owner_uid = getuid();
         manager_config_defaults(&m->config);
         int r = loop_new(&m->loop);
@@ -65,6 +91,8 @@ static void manager_free_units(Manager *m) {
                 if (k == ((Unit *) v)->name)
                         all[n++] = v;
         hashmap_done(&m->units);
+        m->socket_gc = strv_free(m->socket_gc);
+        m->socket_gc_defer = loop_source_free(m->socket_gc_defer);
         /* Unlink the graph while every unit still exists. */
         for (size_t i = 0; i < n; i++)
                 unit_free_dependencies(all[i]);
@@ -81,12 +109,19 @@ Manager *manager_free(Manager *m) {
         notify_socket_free(m->notify);
         manager_free_units(m);
         output_streams_free(m);
+        manager_journal_free(m);
         loop_source_free(m->sig_term);
         loop_source_free(m->sig_int);
         loop_source_free(m->sig_hup);
         loop_source_free(m->sig_usr1);
         loop_source_free(m->shutdown_check);
         loop_source_free(m->job_dispatch);
+        loop_source_free(m->reexec_defer);
+        loop_source_free(m->final_sweep_timer);
+        manager_leftovers_free(m);
+        manager_release_cgroup(m);
+        safe_close(m->deserialize_fd);
+        strv_free(m->argv);
         free(m->load_queue.items);
         free(m->waiting.items);
         loop_free(m->loop);
@@ -99,7 +134,8 @@ Manager *manager_free(Manager *m) {
         strv_free(m->search_path);
         char *paths[] = { m->root, m->config_path, m->runtime_dir, m->control_path, m->pid_path,
                           m->log_path, m->state_dir, m->dir_run, m->dir_state, m->dir_cache,
-                          m->dir_logs, m->dir_config };
+                          m->dir_logs, m->dir_config, m->cgroup_root, m->cgroup_rel, m->units_state_dir,
+                          m->exe_path };
         for (size_t i = 0; i < ELEMENTSOF(paths); i++)
                 free(paths[i]);
         free(m);
@@ -246,7 +282,7 @@ int manager_load_unit(Manager *m, const char *name, Unit **ret) {
         if (r < 0)
                 return r;
         manager_fill_implicit(m, &f);
-        unit_file_note_unenforced(f);
+        unit_file_note_unenforced(f, m->cgroup_pids);
         if (f->id && !streq(f->id, full) && f->load_state == UNIT_LOADED) {
                 /* An alias: the same Unit answers to both names. */
                 _cleanup_free_ char *id = strdup(f->id);
@@ -307,7 +343,7 @@ int manager_reload(Manager *m) {
                 if (unit_file_load(&m->load_ctx, u->name, &f) < 0)
                         continue;
                 manager_fill_implicit(m, &f);
-                unit_file_note_unenforced(f);
+                unit_file_note_unenforced(f, m->cgroup_pids);
                 if (f->load_state == UNIT_NOT_FOUND && unit_is_idle(u)) {
                         unit_file_free(f);
                         (void) strv_extend(&gone, u->name);
@@ -319,10 +355,12 @@ int manager_reload(Manager *m) {
                 if (unit_active_state(u) == UNIT_INACTIVE || unit_active_state(u) == UNIT_FAILED)
                         unit_apply_pending_file(u);
         }
-        /* The graph is rebuilt from the new settings. */
+        /* The graph is rebuilt from the new settings; enablement may have changed. */
         for (size_t i = 0; hashmap_next(&m->units, &i, &k, &v);)
-                if (k == ((Unit *) v)->name)
+                if (k == ((Unit *) v)->name) {
                         unit_clear_dependencies(v);
+                        ((Unit *) v)->file_state_cached = -1;
+                }
         STRV_FOREACH(n, gone) {
                 Unit *u = hashmap_remove(&m->units, *n);
                 STRV_FOREACH(a, u ? u->alias_names : NULL)
@@ -353,7 +391,56 @@ static void manager_shutdown_step(LoopSource *s, void *userdata) {
                         return;
         }
         log_info("All units stopped, exiting.");
-        loop_exit(m->loop, m->exit_code);
+        m->shutdown_check = loop_source_free(m->shutdown_check);
+        if (m->pid1)
+                manager_final_sweep(m, m->exit_code);
+        else
+                loop_exit(m->loop, m->exit_code);
+}
+
+/* PID 1: nothing may outlive us unnoticed. Every process left gets SIGTERM,
+ * then SIGKILL after a timeout; orphans are reaped as they go. */
+#define FINAL_SWEEP_TIMEOUT (5 * USEC_PER_SEC)
+
+static void manager_final_sweep_check(Manager *m) {
+        siginfo_t si = {};
+        if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) < 0 && errno == ECHILD) {
+                log_info("All processes gone, exiting with status %d.", m->exit_code);
+                m->final_sweep_timer = loop_source_free(m->final_sweep_timer);
+                loop_exit(m->loop, m->exit_code);
+        }
+}
+
+static void manager_final_sweep_timeout(LoopSource *s, usec_t now, void *userdata) {
+        Manager *m = userdata;
+        if (m->final_sweep_killed) {
+                log_warning("Processes still around after the final SIGKILL, exiting anyway.");
+                loop_exit(m->loop, m->exit_code);
+                return;
+        }
+        log_warning("Processes still around after SIGTERM, sending SIGKILL to all of them.");
+        m->final_sweep_killed = true;
+        (void) kill(-1, SIGKILL);
+        loop_time_set(s, now_monotonic() + FINAL_SWEEP_TIMEOUT);
+        manager_final_sweep_check(m);
+}
+
+void manager_final_sweep(Manager *m, int code) {
+        m->exit_code = code;
+        usec_t timeout = MIN(FINAL_SWEEP_TIMEOUT, m->config.default_timeout_stop);
+        if (kill(-1, SIGTERM) < 0 && errno == ESRCH) {
+                loop_exit(m->loop, code);
+                return;
+        }
+        log_info("Sent SIGTERM to every remaining process.");
+        (void) kill(-1, SIGCONT);
+        if (loop_add_time(m->loop, now_monotonic() + timeout, manager_final_sweep_timeout, m,
+                          &m->final_sweep_timer) < 0) {
+                (void) kill(-1, SIGKILL);
+                loop_exit(m->loop, code);
+                return;
+        }
+        manager_final_sweep_check(m);
 }
 
 void manager_begin_shutdown(Manager *m, int code) {
@@ -461,6 +548,8 @@ int manager_startup(Manager *m) {
         if (r < 0)
                 return r;
         r = manager_open_log(m);
+        if (r >= 0)
+                (void) manager_journal_setup(m);
         if (r < 0)
                 return log_error_errno(r, "Failed to open log file '%s': %m", m->log_path);
         for (size_t i = 0; i < m->config_diag.n; i++)
@@ -468,16 +557,37 @@ int manager_startup(Manager *m) {
         r = manager_setup_signals(m);
         if (r < 0)
                 return r;
+        manager_setup_cgroup(m);
+        if (asprintf(&m->units_state_dir, "%s/units", m->runtime_dir) < 0)
+                return log_error_errno(-ENOMEM, "Failed to set up state records: %m");
+        if (mkdir(m->units_state_dir, 0755) < 0 && errno != EEXIST)
+                log_warning("Failed to create '%s', ignoring: %m", m->units_state_dir);
         tmpfiles_apply(m, tmpfiles_is_boot(m));
         generators_run(m);
         manager_refresh_alias_map(m);
         r = job_setup(m);
         if (r < 0)
                 return log_error_errno(r, "Failed to set up job dispatch: %m");
+        if (m->deserialize_fd >= 0) {
+                /* daemon-reexec: the sockets, units and processes go on. */
+                r = manager_deserialize(m);
+                if (r < 0)
+                        return r;
+                if (!m->control && (r = control_server_new(m, m->control_path, &m->control)) < 0)
+                        return log_error_errno(r, "Failed to listen on '%s': %m", m->control_path);
+                if (!m->notify)
+                        (void) notify_socket_new(m, &m->notify);
+                /* Exits while we were exec'ing are pending: reap them now. */
+                (void) kill(getpid(), SIGCHLD);
+                log_info("superd %s running again after reexecution, control socket %s.", SUPERD_VERSION,
+                         m->control_path);
+                return 0;
+        }
         r = control_server_new(m, m->control_path, &m->control);
         if (r < 0)
                 return log_error_errno(r, "Failed to listen on '%s': %m", m->control_path);
         (void) notify_socket_new(m, &m->notify);
+        manager_adopt_leftovers(m);
         const char *target = manager_default_target(m);
         Unit *u;
         r = manager_load_unit(m, target, &u);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgroup-unit.h"
 #include "exec-dirs.h"
 #include "execute.h"
 #include "lib/log.h"
@@ -88,6 +89,20 @@ static bool state_has_timer(ServiceState st) {
         }
 }
 
+ServiceState service_state_from_string(const char *s) {
+        for (ServiceState i = 0; i < _SERVICE_STATE_MAX; i++)
+                if (streq(state_names[i], s))
+                        return i;
+        return _SERVICE_STATE_MAX;
+}
+
+ServiceResult service_result_from_string(const char *s) {
+        for (ServiceResult i = 0; i < _SERVICE_RESULT_MAX; i++)
+                if (streq(result_names[i], s))
+                        return i;
+        return _SERVICE_RESULT_MAX;
+}
+
 const char *service_state_to_string(ServiceState s) {
         return s < _SERVICE_STATE_MAX ? state_names[s] : "invalid";
 }
@@ -125,6 +140,7 @@ void service_init(Unit *u) {
                 .control_report_fd = -1,
                 .timer_deadline = USEC_INFINITY,
                 .watchdog_override = USEC_INFINITY,
+                .cgroup_events_fd = -1,
         };
 }
 
@@ -134,6 +150,7 @@ static void service_unwatch_main(Unit *u) {
         s->exec_watch = loop_source_free(s->exec_watch);
         s->main_report_fd = safe_close(s->main_report_fd);
         pidref_done(&s->main_pid);
+        s->main_adopted = false;
 }
 
 static void service_unwatch_control(Unit *u) {
@@ -149,6 +166,7 @@ void service_done(Unit *u) {
         service_unwatch_control(u);
         s->timer = loop_source_free(s->timer);
         s->watchdog_timer = loop_source_free(s->watchdog_timer);
+        service_cgroup_done(u);
         free(s->status_text);
         s->status_text = NULL;
 }
@@ -218,6 +236,7 @@ static void service_set_state(Unit *u, ServiceState st) {
                 service_watchdog_stop(u);
         if (old_state != st)
                 log_unit_debug(u->name, "Changed %s -> %s", state_names[old_state], state_names[st]);
+        manager_save_unit_state(u->manager, u);
         unit_notify(u, old, unit_active_state(u));
 }
 
@@ -273,6 +292,7 @@ static const ExecCommand *service_main_command(Unit *u) {
 }
 
 static void service_main_exited(LoopSource *src, const siginfo_t *si, void *userdata);
+static void service_exec_report(LoopSource *src, int fd, uint32_t events, void *userdata);
 static void service_control_exited(LoopSource *src, const siginfo_t *si, void *userdata);
 
 /* Runs the current control command. Returns false if there is none left
@@ -301,6 +321,10 @@ static int service_spawn_main(Unit *u) {
         int r = unit_spawn(u, c, SPAWN_MAIN, 0, &s->main_pid, &s->main_report_fd);
         if (r >= 0)
                 r = loop_add_child(u->manager->loop, s->main_pid.pid, service_main_exited, u, &s->main_watch);
+        /* The report pipe is read as soon as exec happened, then closed: an
+         * fd held per running service makes every later spawn slower. */
+        if (r >= 0)
+                r = loop_add_io(u->manager->loop, s->main_report_fd, EPOLLIN, service_exec_report, u, &s->exec_watch);
         if (r < 0) {
                 service_unwatch_main(u);
                 return r;
@@ -317,8 +341,12 @@ static int service_spawn_main(Unit *u) {
         return 0;
 }
 
+/* With a cgroup, KillMode=control-group waits until every process of the
+ * service is gone, not only the main and control processes. */
 static bool service_has_processes(Unit *u) {
-        return pidref_is_set(&u->service.main_pid) || pidref_is_set(&u->service.control_pid);
+        if (pidref_is_set(&u->service.main_pid) || pidref_is_set(&u->service.control_pid))
+                return true;
+        return unit_settings(u)->kill.kill_mode == KILL_CONTROL_GROUP && service_cgroup_populated(u);
 }
 
 static void record_main_exit(Unit *u, const siginfo_t *si) {
@@ -351,6 +379,32 @@ static bool service_main_alive(Unit *u) {
         return pidref_is_set(&u->service.main_pid);
 }
 
+/* Watches pid as the main process: by SIGCHLD if it is our child, else
+ * through its pidfd (MAINPID= of a stranger, a process re-adopted after a
+ * crash). */
+static int service_watch_main(Unit *u, pid_t pid, bool child) {
+        Service *s = &u->service;
+        int r = pidref_set(&s->main_pid, pid);
+        if (r < 0)
+                return r;
+        if (child)
+                r = loop_add_child(u->manager->loop, pid, service_main_exited, u, &s->main_watch);
+        else if (s->main_pid.fd < 0)
+                r = -ESRCH;
+        else {
+                r = loop_add_pidfd(u->manager->loop, s->main_pid.fd, pid, service_main_exited, u, &s->main_watch);
+                s->main_adopted = r >= 0;
+        }
+        if (r < 0)
+                pidref_done(&s->main_pid);
+        return r;
+}
+
+static bool pid_is_our_child(pid_t pid) {
+        pid_t ppid = 0;
+        return process_get_ppid(pid, &ppid) >= 0 && ppid == getpid();
+}
+
 /* Forking services: after the first process exits, find the daemon it left. */
 static void service_find_forked_main(Unit *u, pid_t original) {
         const ServiceSettings *ss = settings(u);
@@ -370,25 +424,29 @@ static void service_find_forked_main(Unit *u, pid_t original) {
         if (!pid && ss->guess_main_pid) {
                 pid_t *list = NULL;
                 size_t n = 0;
-                if (process_list_session(original, getpid(), &list, &n) >= 0 && n == 1)
-                        pid = list[0];
+                /* The cgroup knows every process; else the first process's session. */
+                int r = service_cgroup_active(u) ? service_cgroup_pids(u, &list, &n)
+                                                 : process_list_session(original, getpid(), &list, &n);
+                size_t alive = 0;
+                for (size_t i = 0; r >= 0 && i < n; i++)
+                        if (list[i] != s->control_pid.pid && kill(list[i], 0) == 0) {
+                                pid = list[i];
+                                alive++;
+                        }
+                if (alive != 1)
+                        pid = 0;
                 free(list);
         }
         if (!pid) {
                 log_unit_debug(u->name, "Main PID unknown.");
                 return;
         }
-        pid_t ppid = 0;
-        if (process_get_ppid(pid, &ppid) < 0 || ppid != getpid())
-                log_unit_warning(u->name, "Main PID %d is not a child of superd; its exit will not be seen.", (int) pid);
-        if (pidref_set(&s->main_pid, pid) < 0 ||
-            loop_add_child(u->manager->loop, pid, service_main_exited, u, &s->main_watch) < 0) {
-                pidref_done(&s->main_pid);
+        bool child = pid_is_our_child(pid);
+        if (service_watch_main(u, pid, child) < 0)
                 return;
-        }
         s->exec_main_pid = pid;
         /* It may have died (and been reaped as an orphan) before we watched it. */
-        if (kill(pid, 0) < 0 && errno == ESRCH)
+        if (child && kill(pid, 0) < 0 && errno == ESRCH)
                 service_unwatch_main(u);
         log_unit_debug(u->name, "Supervising process %d.", (int) pid);
 }
@@ -445,6 +503,7 @@ static void service_enter_dead(Unit *u, ServiceResult r) {
         /* Whatever is left after the final kill is abandoned (and reaped as an orphan). */
         service_unwatch_main(u);
         service_unwatch_control(u);
+        service_cgroup_release(u);
         bool restart = service_should_restart(u);
         exec_dirs_destroy_runtime(u, restart || s->restart_after_stop);
         if (restart) {
@@ -474,6 +533,7 @@ static bool service_kill_processes(Unit *u, ServiceState st) {
         if (k->kill_mode == KILL_NONE)
                 return false;
         bool group = k->kill_mode == KILL_CONTROL_GROUP || (k->kill_mode == KILL_MIXED && kill9);
+        bool cg = group && service_cgroup_active(u);
         PidRef *refs[] = { &s->main_pid, &s->control_pid };
         for (size_t i = 0; i < ELEMENTSOF(refs); i++) {
                 if (!pidref_is_set(refs[i]))
@@ -481,16 +541,24 @@ static bool service_kill_processes(Unit *u, ServiceState st) {
                 /* mixed: SIGTERM goes to the main process only. */
                 if (k->kill_mode == KILL_MIXED && !kill9 && refs[i] == &s->control_pid)
                         continue;
-                (void) (group ? pidref_kill_group(refs[i], sig) : pidref_kill(refs[i], sig));
+                (void) (group && !cg ? pidref_kill_group(refs[i], sig) : pidref_kill(refs[i], sig));
                 if (!kill9) {
                         (void) pidref_kill(refs[i], SIGCONT);
                         if (k->send_sighup)
                                 (void) pidref_kill(refs[i], SIGHUP);
                 }
         }
-        /* The first main process's group: after it is gone, or when MAINPID=
-         * moved the main process elsewhere. */
-        if (group && s->main_pgid > 0 && s->main_pgid != s->main_pid.pid)
+        if (cg) {
+                /* Every process of the cgroup, wherever it went (setsid, double fork). */
+                (void) service_cgroup_kill(u, sig);
+                if (!kill9) {
+                        (void) service_cgroup_kill(u, SIGCONT);
+                        if (k->send_sighup)
+                                (void) service_cgroup_kill(u, SIGHUP);
+                }
+        } else if (group && s->main_pgid > 0 && s->main_pgid != s->main_pid.pid)
+                /* The first main process's group: after it is gone, or when
+                 * MAINPID= moved the main process elsewhere. */
                 (void) kill(-s->main_pgid, sig);
         return service_has_processes(u);
 }
@@ -576,18 +644,18 @@ static void service_exec_report(LoopSource *src, int fd, uint32_t events, void *
         if (r == -EAGAIN)
                 return;
         s->exec_watch = loop_source_free(s->exec_watch);
+        s->main_report_fd = safe_close(s->main_report_fd);
         if (r == 1) {
                 s->main_exec_failed = true;
                 unit_log_exec_failure_record(u, service_main_command(u), &f);
                 return; /* the exit that follows ends the start */
         }
-        if (s->state == SERVICE_START)
+        if (s->state == SERVICE_START && settings(u)->type == SERVICE_EXEC)
                 service_enter_start_post(u);
 }
 
 static void service_enter_start(Unit *u) {
         const ServiceSettings *ss = settings(u);
-        Service *s = &u->service;
         if (!service_main_command(u)) {
                 service_enter_start_post(u);
                 return;
@@ -598,11 +666,9 @@ static void service_enter_start(Unit *u) {
         }
         switch (ss->type) {
         case SERVICE_EXEC:
+                /* service_exec_report() moves on once the exec happened. */
                 service_set_state(u, SERVICE_START);
                 service_arm_timer(u, service_timeout_start(u));
-                if (loop_add_io(u->manager->loop, s->main_report_fd, EPOLLIN, service_exec_report, u,
-                                &s->exec_watch) < 0)
-                        service_enter_start_post(u);
                 break;
         case SERVICE_FORKING:
         case SERVICE_ONESHOT:
@@ -981,7 +1047,10 @@ int service_kill(Unit *u, int sig, bool main_only) {
                 r = 0;
         if (!main_only && pidref_is_set(&s->control_pid) && pidref_kill(&s->control_pid, sig) >= 0)
                 r = 0;
-        if (!main_only && s->main_pgid > 0 && kill(-s->main_pgid, sig) == 0)
+        if (!main_only && service_cgroup_active(u)) {
+                if (service_cgroup_kill(u, sig) > 0)
+                        r = 0;
+        } else if (!main_only && s->main_pgid > 0 && kill(-s->main_pgid, sig) == 0)
                 r = 0;
         return r;
 }
@@ -1040,16 +1109,16 @@ static void service_notify_main_pid(Unit *u, pid_t pid) {
             s->state != SERVICE_RELOAD)
                 return;
         service_unwatch_main(u);
-        if (pidref_set(&s->main_pid, pid) < 0 ||
-            loop_add_child(u->manager->loop, pid, service_main_exited, u, &s->main_watch) < 0) {
+        bool child = pid_is_our_child(pid);
+        if (service_watch_main(u, pid, child) < 0) {
                 service_unwatch_main(u);
                 log_unit_warning(u->name, "Failed to watch new main PID %d, ignoring.", (int) pid);
                 return;
         }
         s->exec_main_pid = pid;
         log_unit_debug(u->name, "Main PID changed to %d.", (int) pid);
-        /* Not our child (yet): its exit is seen once it is reparented to us. */
-        if (kill(pid, 0) < 0 && errno == ESRCH)
+        manager_save_unit_state(u->manager, u);
+        if (child && kill(pid, 0) < 0 && errno == ESRCH)
                 service_unwatch_main(u);
 }
 
@@ -1117,4 +1186,80 @@ void service_notify_message(Unit *u, const NotifyMessage *msg, pid_t sender) {
                 return;
         }
         service_notify_state(u, msg);
+}
+
+/* --- process tracking: cgroup, re-adoption, reexec ------------------------ */
+
+void service_cgroup_changed(Unit *u) {
+        Service *s = &u->service;
+        if (service_has_processes(u))
+                return;
+        switch (s->state) {
+        case SERVICE_STOP_SIGTERM:
+        case SERVICE_STOP_SIGKILL:
+                service_enter_stop_post(u, SERVICE_SUCCESS);
+                break;
+        case SERVICE_FINAL_SIGTERM:
+        case SERVICE_FINAL_SIGKILL:
+                service_enter_dead(u, SERVICE_SUCCESS);
+                break;
+        default:
+                break;
+        }
+}
+
+int service_adopt_running(Unit *u, pid_t main_pid, bool child) {
+        Service *s = &u->service;
+        service_unwatch_main(u);
+        int r = service_watch_main(u, main_pid, child);
+        if (r < 0)
+                return r;
+        s->exec_main_pid = main_pid;
+        return 0;
+}
+
+int service_adopt_control(Unit *u, pid_t pid, bool child) {
+        Service *s = &u->service;
+        service_unwatch_control(u);
+        int r = pidref_set(&s->control_pid, pid);
+        if (r < 0)
+                return r;
+        if (child)
+                r = loop_add_child(u->manager->loop, pid, service_control_exited, u, &s->control_watch);
+        else
+                r = s->control_pid.fd < 0 ? -ESRCH
+                                          : loop_add_pidfd(u->manager->loop, s->control_pid.fd, pid,
+                                                           service_control_exited, u, &s->control_watch);
+        if (r < 0)
+                pidref_done(&s->control_pid);
+        return r;
+}
+
+void service_restore_state(Unit *u, ServiceState st, bool notify) {
+        if (notify) {
+                service_set_state(u, st);
+                return;
+        }
+        /* Deserialization: the state was never left, nothing to tell. */
+        u->service.state = st;
+        u->last_active_state = unit_active_state(u);
+}
+
+void service_stop_leftovers(Unit *u) {
+        Service *s = &u->service;
+        s->stop_requested = true;
+        service_enter_signal(u, SERVICE_FINAL_SIGTERM, SERVICE_SUCCESS);
+}
+
+void service_resume(Unit *u, usec_t timer_deadline) {
+        Service *s = &u->service;
+        if (state_has_timer(s->state) && timer_deadline != USEC_INFINITY) {
+                usec_t now = now_monotonic();
+                service_arm_timer(u, timer_deadline > now ? timer_deadline - now : 0);
+        } else if (s->state == SERVICE_RUNNING)
+                service_arm_timer(u, settings(u)->runtime_max);
+        service_watchdog_reset(u);
+        /* The processes we wait for may have ended while we were away. */
+        if (state_has_timer(s->state) && s->state != SERVICE_AUTO_RESTART && s->state != SERVICE_RUNNING)
+                service_cgroup_changed(u);
 }

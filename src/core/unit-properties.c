@@ -4,10 +4,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "cgroup-unit.h"
 #include "control/protocol.h"
+#include "lib/cgroup.h"
 #include "lib/strv.h"
 #include "lib/timespan.h"
 #include "manager.h"
+#include "socket.h"
 
 static void add_timestamp(StrBuf *b, const char *name, usec_t rt, usec_t mono) {
         char key[128], buf[128] = "";
@@ -111,45 +114,108 @@ static void add_service_properties(Unit *u, StrBuf *b) {
         add_bool(b, "CanReload", ss->exec[SERVICE_EXEC_RELOAD].n > 0);
 }
 
+typedef struct ProcInfo {
+        pid_t pid, ppid;
+        unsigned threads;
+        unsigned long long rss_kb;
+        char cmd[256];
+} ProcInfo;
+
+static bool proc_info_read(pid_t pid, ProcInfo *p) {
+        char path[64], line[256], comm[64] = "";
+        *p = (ProcInfo) { .pid = pid };
+        snprintf(path, sizeof path, "/proc/%d/status", (int) pid);
+        FILE *f = fopen(path, "re");
+        if (!f)
+                return false;
+        while (fgets(line, sizeof line, f)) {
+                unsigned long long v;
+                if (sscanf(line, "Threads: %llu", &v) == 1)
+                        p->threads = (unsigned) v;
+                else if (sscanf(line, "VmRSS: %llu", &v) == 1)
+                        p->rss_kb = v;
+                else if (sscanf(line, "PPid: %llu", &v) == 1)
+                        p->ppid = (pid_t) v;
+                else
+                        (void) sscanf(line, "Name: %63s", comm);
+        }
+        fclose(f);
+        snprintf(path, sizeof path, "/proc/%d/cmdline", (int) pid);
+        f = fopen(path, "re");
+        size_t n = f ? fread(p->cmd, 1, sizeof p->cmd - 1, f) : 0;
+        if (f)
+                fclose(f);
+        for (size_t k = 0; k + 1 < n; k++)
+                if (p->cmd[k] == 0)
+                        p->cmd[k] = ' ';
+        p->cmd[n] = 0;
+        if (n == 0)
+                snprintf(p->cmd, sizeof p->cmd, "%s", comm);
+        return true;
+}
+
+/* One line per process, "PID cmdline", children below their parent and
+ * indented two spaces per level (superctl draws the tree). */
+static void add_process_tree(StrBuf *out, ProcInfo *ps, size_t n, size_t i, unsigned depth, bool *done) {
+        done[i] = true;
+        strbuf_printf(out, "%s%*s%d %s", out->len ? "\n" : "", (int) (depth * 2), "", (int) ps[i].pid, ps[i].cmd);
+        for (size_t j = 0; j < n; j++)
+                if (!done[j] && ps[j].ppid == ps[i].pid && depth < 32)
+                        add_process_tree(out, ps, n, j, depth + 1, done);
+}
+
+static bool pid_listed(const ProcInfo *ps, size_t n, pid_t pid) {
+        for (size_t i = 0; i < n; i++)
+                if (ps[i].pid == pid)
+                        return true;
+        return false;
+}
+
 static void add_process_info(Unit *u, StrBuf *b) {
-        /* Tasks and memory of the processes we know (main and control). */
-        PidRef *refs[] = { &u->service.main_pid, &u->service.control_pid };
+        Service *s = &u->service;
+        _cleanup_free_ pid_t *pids = NULL;
+        size_t n = 0;
+        /* Every process of the cgroup; without one, those we know. */
+        if (service_cgroup_pids(u, &pids, &n) < 0) {
+                pids = calloc(2, sizeof(pid_t));
+                n = 0;
+                PidRef *refs[] = { &s->main_pid, &s->control_pid };
+                for (size_t i = 0; pids && i < ELEMENTSOF(refs); i++)
+                        if (pidref_is_set(refs[i]))
+                                pids[n++] = refs[i]->pid;
+        }
+        _cleanup_free_ ProcInfo *ps = n ? calloc(n, sizeof(ProcInfo)) : NULL;
+        _cleanup_free_ bool *done = n ? calloc(n, sizeof(bool)) : NULL;
+        size_t m = 0;
         unsigned tasks = 0;
         unsigned long long rss_kb = 0;
-        StrBuf procs = {};
-        for (size_t i = 0; i < ELEMENTSOF(refs); i++) {
-                if (!pidref_is_set(refs[i]))
-                        continue;
-                char path[64], line[256], comm[64] = "";
-                snprintf(path, sizeof path, "/proc/%d/status", (int) refs[i]->pid);
-                FILE *f = fopen(path, "re");
-                if (!f)
-                        continue;
-                while (fgets(line, sizeof line, f)) {
-                        unsigned long long v;
-                        if (sscanf(line, "Threads: %llu", &v) == 1)
-                                tasks += (unsigned) v;
-                        else if (sscanf(line, "VmRSS: %llu", &v) == 1)
-                                rss_kb += v;
-                        else
-                                (void) sscanf(line, "Name: %63s", comm);
+        for (size_t i = 0; ps && done && i < n; i++)
+                if (proc_info_read(pids[i], &ps[m])) {
+                        tasks += ps[m].threads;
+                        rss_kb += ps[m].rss_kb;
+                        m++;
                 }
-                fclose(f);
-                snprintf(path, sizeof path, "/proc/%d/cmdline", (int) refs[i]->pid);
-                f = fopen(path, "re");
-                size_t n = f ? fread(line, 1, sizeof line - 1, f) : 0;
-                if (f)
-                        fclose(f);
-                for (size_t k = 0; k + 1 < n; k++)
-                        if (line[k] == 0)
-                                line[k] = ' ';
-                line[n] = 0;
-                strbuf_printf(&procs, "%s%d %s", procs.len ? "\n" : "", (int) refs[i]->pid, n ? line : comm);
-        }
+        StrBuf procs = {};
+        /* The main process's tree first (superctl names the main process from it). */
+        for (int pass = 0; pass < 2; pass++)
+                for (size_t i = 0; i < m; i++)
+                        if (!done[i] && !pid_listed(ps, m, ps[i].ppid) &&
+                            (pass == 1 || ps[i].pid == s->main_pid.pid))
+                                add_process_tree(&procs, ps, m, i, 0, done);
+        unsigned long long v;
+        if (s->cgroup_path && cgroup_read_u64(s->cgroup_path, "pids.current", &v) >= 0)
+                tasks = (unsigned) v;
+        if (s->cgroup_path && cgroup_read_u64(s->cgroup_path, "memory.current", &v) >= 0)
+                rss_kb = v / 1024;
         if (tasks)
                 control_record_addf(b, "TasksCurrent", "%u", tasks);
         if (rss_kb)
                 control_record_addf(b, "MemoryCurrent", "%llu", rss_kb * 1024ULL);
+        if (s->cgroup_path) {
+                const char *rel = u->manager->cgroup_rel;
+                control_record_addf(b, "ControlGroup", "%s/%s", rel, strrchr(s->cgroup_path, '/') + 1);
+        } else
+                control_record_add(b, "ControlGroup", "");
         control_record_add(b, "Processes", procs.data);
         strbuf_done(&procs);
 }
@@ -166,7 +232,11 @@ void unit_append_properties(Unit *u, StrBuf *b) {
         control_record_add(b, "SubState", unit_sub_state(u));
         control_record_add(b, "FragmentPath", f->fragment_path);
         add_strv(b, "DropInPaths", f->dropin_paths);
-        control_record_add(b, "UnitFileState", f->fragment_path && unit_file_get_state(&u->manager->load_ctx, u->name, &fs) >= 0
+        /* Computing it reads every link dir: once per (re)load, not per query. */
+        if (u->file_state_cached < 0 && f->fragment_path)
+                u->file_state_cached = unit_file_get_state(&u->manager->load_ctx, u->name, &fs) >= 0 ? (int) fs : -2;
+        fs = (UnitFileState) u->file_state_cached;
+        control_record_add(b, "UnitFileState", f->fragment_path && u->file_state_cached >= 0
                                                        ? unit_file_state_to_string(fs) : "");
         add_strv(b, "Documentation", st->documentation);
         /* From the graph, as systemd shows them: implicit edges and inverses too. */
@@ -188,6 +258,8 @@ void unit_append_properties(Unit *u, StrBuf *b) {
         add_timestamp(b, "InactiveExitTimestamp", u->inactive_exit_timestamp, u->inactive_exit_monotonic);
         add_bool(b, "RefuseManualStart", st->refuse_manual_start);
         add_bool(b, "RefuseManualStop", st->refuse_manual_stop);
+        if (u->type == UNIT_SOCKET && f->load_state == UNIT_LOADED)
+                socket_append_properties(u, b);
         if (u->type == UNIT_SERVICE && f->load_state == UNIT_LOADED) {
                 add_service_properties(u, b);
                 add_process_info(u, b);

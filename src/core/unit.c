@@ -10,6 +10,7 @@
 #include "lib/timespan.h"
 #include "job.h"
 #include "manager.h"
+#include "socket.h"
 
 static const char *const active_state_names[_UNIT_ACTIVE_STATE_MAX] = {
         [UNIT_ACTIVE] = "active",
@@ -49,7 +50,13 @@ int unit_new(Manager *m, const char *name, UnitFile *file, Unit **ret) {
         u->file = file;
         u->type = file->type;
         u->last_active_state = UNIT_INACTIVE;
+        u->file_state_cached = -1;
         service_init(u);
+        if (socket_init(u) < 0) {
+                free(u->name);
+                free(u);
+                return -ENOMEM;
+        }
         *ret = u;
         return 0;
 }
@@ -60,6 +67,7 @@ Unit *unit_free(Unit *u) {
         job_finish(u, JOB_CANCELED);
         unit_remove_from_queues(u);
         service_done(u);
+        socket_done(u);
         unit_free_dependencies(u);
         unit_file_free(u->file);
         unit_file_free(u->pending_file);
@@ -87,12 +95,16 @@ UnitLoadState unit_latest_load_state(const Unit *u) {
 UnitActiveState unit_active_state(const Unit *u) {
         if (u->type == UNIT_SERVICE)
                 return (UnitActiveState) service_active_state(u);
+        if (u->type == UNIT_SOCKET)
+                return (UnitActiveState) socket_active_state(u);
         return u->target_active ? UNIT_ACTIVE : UNIT_INACTIVE;
 }
 
 const char *unit_sub_state(const Unit *u) {
         if (u->type == UNIT_SERVICE)
                 return service_state_to_string(u->service.state);
+        if (u->type == UNIT_SOCKET)
+                return socket_sub_state(u);
         return u->target_active ? "active" : "dead";
 }
 
@@ -137,6 +149,8 @@ int unit_type_start(Unit *u) {
         switch (u->type) {
         case UNIT_SERVICE:
                 return service_start(u);
+        case UNIT_SOCKET:
+                return socket_start(u);
         case UNIT_TARGET: {
                 UnitActiveState old = unit_active_state(u);
                 unit_new_invocation(u);
@@ -153,6 +167,8 @@ int unit_type_stop(Unit *u) {
         switch (u->type) {
         case UNIT_SERVICE:
                 return service_stop(u);
+        case UNIT_SOCKET:
+                return socket_stop(u);
         case UNIT_TARGET: {
                 UnitActiveState old = unit_active_state(u);
                 u->target_active = false;
@@ -313,6 +329,8 @@ void unit_notify(Unit *u, UnitActiveState old, UnitActiveState new_state) {
         u->last_active_state = new_state;
         JobType job = u->job;
         job_settle(u, new_state);
+        if (changed && u->type == UNIT_SERVICE)
+                socket_service_notify(u, old, new_state);
         /* A restart's stop half is not an end: no OnSuccess=, no actions. */
         if (changed && !(job == JOB_RESTART && state_is_down(new_state)) && !u->manager->shutting_down)
                 unit_react(u, old, new_state);

@@ -62,6 +62,7 @@ typedef struct Unit {
 
         JobType job;
         JobWaiter *waiters;
+        int file_state_cached;    /* UnitFileState, -1 unknown (reset on reload), -2 none */
         long tx_index;            /* slot + 1 while a transaction is being built (job.c) */
 
         bool target_active;       /* targets only */
@@ -84,6 +85,8 @@ typedef struct Unit {
         usec_t condition_timestamp;
 
         Service service;          /* used when type == UNIT_SERVICE */
+        struct Socket *socket;    /* owned; type == UNIT_SOCKET (socket.h) */
+        struct SocketConnection *connection; /* owned; an Accept=yes instance's connection (socket.h) */
 } Unit;
 
 int unit_new(Manager *m, const char *name, UnitFile *file, Unit **ret);
