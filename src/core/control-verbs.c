@@ -444,6 +444,16 @@ static bool verb_ping(ControlConn *c, char **args) {
         return true;
 }
 
+/* superctl logs --sync: answered once the journal is on disk. */
+static bool verb_logs_sync(ControlConn *c, char **args) {
+        int r = manager_journal_sync(c->manager);
+        if (r < 0) {
+                strbuf_printf(&c->err_text, "Failed to sync the journal: %s\n", strerror(-r));
+                c->code = 1;
+        }
+        return true;
+}
+
 static const ControlVerb verbs[] = {
         { "cat", verb_cat, false },
         { "daemon-reload", verb_daemon_reload, true },
@@ -457,6 +467,7 @@ static const ControlVerb verbs[] = {
         { "list-unit-files", verb_list_unit_files, false },
         { "list-units", verb_list_units, false },
         { "mask", control_verb_mask, true },
+        { "logs-sync", verb_logs_sync, false },
         { "ping", verb_ping, false },
         { "reenable", control_verb_reenable, true },
         { "reload", verb_reload, true },

@@ -1,6 +1,6 @@
 /* manager-config.c — superd.conf (SPEC 4): INI like a unit file, read with
- * the unit lexer; one table of keys for [Manager]. [Journal] keys are
- * accepted for the journal to come. A missing file means defaults; a bad
+ * the unit lexer; one table of keys for [Manager] and [Journal] (parsed by
+ * journal-glue.c). A missing file means defaults; a bad
  * value is reported "path:line: message" and the default stays. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,17 +94,21 @@ static int parse_accepted(ConfigParse *p, const char *v, size_t off) {
         return 0;
 }
 
+static int parse_journal(ConfigParse *p, const char *v, size_t key) {
+        return journal_config_set(&p->c->journal, (JournalConfigKey) key, v);
+}
+
 #define OFF(f) offsetof(ManagerConfig, f)
 static const ManagerKey manager_keys[] = {
-        { "Journal", "ForwardRules", parse_accepted, 0 },
-        { "Journal", "ForwardToConsole", parse_accepted, 0 },
-        { "Journal", "RateLimitBurst", parse_accepted, 0 },
-        { "Journal", "RateLimitIntervalSec", parse_accepted, 0 },
-        { "Journal", "Storage", parse_accepted, 0 },
-        { "Journal", "SyncIntervalSec", parse_accepted, 0 },
-        { "Journal", "SyslogSocket", parse_accepted, 0 },
-        { "Journal", "SystemMaxFileSize", parse_accepted, 0 },
-        { "Journal", "SystemMaxUse", parse_accepted, 0 },
+        { "Journal", "ForwardRules", parse_journal, JOURNAL_KEY_FORWARD_RULES },
+        { "Journal", "ForwardToConsole", parse_journal, JOURNAL_KEY_FORWARD_TO_CONSOLE },
+        { "Journal", "RateLimitBurst", parse_journal, JOURNAL_KEY_RATELIMIT_BURST },
+        { "Journal", "RateLimitIntervalSec", parse_journal, JOURNAL_KEY_RATELIMIT_INTERVAL },
+        { "Journal", "Storage", parse_journal, JOURNAL_KEY_STORAGE },
+        { "Journal", "SyncIntervalSec", parse_journal, JOURNAL_KEY_SYNC_INTERVAL },
+        { "Journal", "SyslogSocket", parse_journal, JOURNAL_KEY_SYSLOG_SOCKET },
+        { "Journal", "SystemMaxFileSize", parse_journal, JOURNAL_KEY_MAX_FILE_SIZE },
+        { "Journal", "SystemMaxUse", parse_journal, JOURNAL_KEY_MAX_USE },
         { "Manager", "DefaultLimitNOFILE", parse_nofile, 0 },
         { "Manager", "DefaultRestartSec", parse_usec, OFF(default_restart_usec) },
         { "Manager", "DefaultStartLimitBurst", parse_unsigned, OFF(default_start_limit_burst) },
@@ -153,6 +157,7 @@ static int config_assignment(void *userdata, const char *path, unsigned line, co
 void manager_config_defaults(ManagerConfig *c) {
         free(c->default_target);
         free(c->lang);
+        journal_config_done(&c->journal);
         *c = (ManagerConfig) {
                 .default_target = NULL,
                 .default_restart_usec = 100 * USEC_PER_MSEC,
@@ -162,6 +167,7 @@ void manager_config_defaults(ManagerConfig *c) {
                 .default_start_limit_burst = 5,
                 .log_level = LOG_INFO,
                 .umask = 0022,
+                .journal = { .forward_to_console = -1 },
         };
 }
 

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "lib/hashmap.h"
+#include "journal-glue.h"
 #include "lib/loop.h"
 #include "unit.h"
 #include "unit/unit-load.h"
@@ -32,6 +33,7 @@ typedef struct ManagerConfig {
         char *lang;
         char **unit_path;         /* UnitPath= as given, NULL: default */
         bool unit_path_append;    /* trailing ':' */
+        JournalConfig journal;    /* [Journal] */
 } ManagerConfig;
 
 typedef enum ManagerScope {
@@ -78,6 +80,7 @@ typedef struct Manager {
         ControlServer *control;
         NotifySocket *notify;     /* RUNTIME_DIR/notify (sd_notify), NULL if it could not be made */
         OutputStream *streams;    /* list, owned */
+        ManagerJournal *journal;  /* journal-glue.c, NULL: Storage=none */
         LoopSource *sig_term, *sig_int, *sig_hup, *sig_usr1;
 
         bool shutting_down;

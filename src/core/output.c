@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "execute.h"
+#include "journal/journal.h"
 #include "lib/log.h"
 #include "lib/strbuf.h"
 #include "manager.h"
@@ -57,6 +58,8 @@ static void output_emit(OutputStream *o, const char *p, size_t n) {
                 p += 3;
                 n -= 3;
         }
+        manager_journal_line(o->manager, o->unit, o->ident, o->pid, JOURNAL_UID_UNKNOWN, level, 3,
+                             JOURNAL_STREAM_STDOUT, p, n);
         log_service_line(o->ident, o->unit, (int) o->pid, level, p, n);
 }
 
@@ -91,9 +94,11 @@ static void output_consume(OutputStream *o, const char *data, size_t n) {
 
 static void output_readable(LoopSource *s, int fd, uint32_t events, void *userdata) {
         OutputStream *o = userdata;
-        char buf[16384];
+        Manager *m = o->manager;
+        char buf[65536];
         /* A bounded number of reads per wake-up keeps one chatty service from
-         * starving the others. */
+         * starving the others; what they bring goes to the journal in one
+         * write. */
         for (int i = 0; i < 4; i++) {
                 ssize_t k = read(fd, buf, sizeof buf);
                 if (k > 0) {
@@ -101,12 +106,13 @@ static void output_readable(LoopSource *s, int fd, uint32_t events, void *userda
                         continue;
                 }
                 if (k < 0 && (errno == EAGAIN || errno == EINTR))
-                        return;
+                        break;
                 if (o->line.len > 0)
                         output_emit(o, o->line.data, o->line.len);
                 output_stream_free(o);
-                return;
+                break;
         }
+        manager_journal_flush(m);
 }
 
 int output_stream_new(Manager *m, const char *unit, const char *ident, pid_t pid, int fd, int level,

@@ -15,6 +15,18 @@ static int log_stderr_level = LOG_DEBUG;
 static const char *log_ident = "superd";
 static log_hook_t log_hook;
 static void *log_hook_userdata;
+static log_sink_t log_sink;
+static void *log_sink_userdata;
+static bool log_service_file = true;
+
+void log_set_sink(log_sink_t sink, void *userdata) {
+        log_sink = sink;
+        log_sink_userdata = userdata;
+}
+
+void log_set_service_lines_to_file(bool on) {
+        log_service_file = on;
+}
 
 void log_set_max_level(int level) {
         log_max_level = level;
@@ -99,6 +111,8 @@ int log_internalv(int level, int error, const char *unit, const char *fmt, va_li
                                      : snprintf(line, sizeof line, "%s", text);
                         log_write_line(level, log_ident, (int) getpid(), line,
                                        MIN((size_t) n, sizeof line - 1));
+                        if (log_sink)
+                                log_sink(level, unit, text, log_sink_userdata);
                 }
                 if (log_hook && unit) {
                         char line[2100];
@@ -119,7 +133,8 @@ int log_internal(int level, int error, const char *unit, const char *fmt, ...) {
 }
 
 void log_service_line(const char *ident, const char *unit, int pid, int level, const char *text, size_t len) {
-        log_write_line(level, ident, pid, text, len);
+        if (log_service_file)
+                log_write_line(level, ident, pid, text, len);
         if (log_hook) {
                 char line[1024];
                 snprintf(line, sizeof line, "%s[%d]: %.*s", ident, pid, (int) MIN(len, sizeof line), text);

@@ -25,6 +25,11 @@ void log_set_stderr(bool on);
 void log_set_stderr_level(int level);
 void log_set_ident(const char *ident);
 void log_set_hook(log_hook_t hook, void *userdata);
+/* A sink gets every message at or above the max level, unformatted (the
+ * manager's journal). Service lines go to the file only if asked to. */
+typedef void (*log_sink_t)(int level, const char *unit, const char *text, void *userdata);
+void log_set_sink(log_sink_t sink, void *userdata);
+void log_set_service_lines_to_file(bool on);
 
 /* Writes one line attributed to unit (NULL: the manager itself). */
 int log_internal(int level, int error, const char *unit, const char *fmt, ...) _printf_(4, 5);

@@ -232,9 +232,12 @@ static const Verb verbs[] = {
 int main(int argc, char **argv) {
         const char *prog = strrchr(argv[0], '/');
         prog = prog ? prog + 1 : argv[0];
-        if (streq(prog, "journalctl")) {
-                fprintf(stderr, "journalctl: the journal is not available in this version of superd.\n");
-                return EXIT_FAIL;
+        if (streq(prog, "journalctl"))
+                return logs_main(argc, argv);
+        int li = logs_verb_index(argc, argv);
+        if (li > 0) {
+                memmove(argv + li, argv + li + 1, sizeof(char *) * (size_t) (argc - li));
+                return logs_main(argc - 1, argv);
         }
         int r = parse_argv(argc, argv);
         if (r <= 0)

@@ -72,3 +72,10 @@ int verb_get_default(char **args);
 int verb_is_enabled(char **args);
 void print_record_json(StrBuf *b, Record r, bool pretty, const char *indent);
 bool use_color(void);
+
+/* logs.c: `superctl logs` / journalctl, reading the journal files directly. */
+int logs_main(int argc, char **argv);
+/* The index of the "logs" verb in argv (after global options), or -1. */
+int logs_verb_index(int argc, char **argv);
+/* The instance's journal folder (--root, --user, system; volatile if only that exists). */
+char *logs_journal_dir(void);

@@ -1,0 +1,321 @@
+/* journal-glue.c — the manager's journal: where it lives (SPEC 3), the
+ * writer, per-unit rate limits, one write per batch, the sync timer (armed
+ * only while something is unsynced), entries of priority crit and above
+ * synced at once, lost entries counted while the disk is full and reported
+ * once space returns. superd's own messages come in through log.c's sink. */
+#include <errno.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "journal-glue.h"
+#include "journal/journal.h"
+#include "lib/log.h"
+#include "lib/strv.h"
+#include "lib/timespan.h"
+#include "manager.h"
+
+typedef struct RateLimit {
+        char *unit;
+        usec_t begin;
+        unsigned count;
+        uint64_t suppressed;
+} RateLimit;
+
+struct ManagerJournal {
+        Manager *manager;
+        char *dir;
+        JournalWriter *writer;
+        LoopSource *sync_timer;
+        Hashmap limits;         /* unit -> RateLimit */
+        uint64_t lost;          /* not yet reported */
+        bool sync_now;          /* a crit or worse entry is buffered */
+        bool in_write;
+};
+
+int journal_config_set(JournalConfig *c, JournalConfigKey key, const char *v) {
+        uint64_t n;
+        usec_t t;
+        int b;
+        switch (key) {
+        case JOURNAL_KEY_STORAGE:
+                if (streq(v, "persistent") || streq(v, "auto"))
+                        c->storage = JOURNAL_STORAGE_PERSISTENT;
+                else if (streq(v, "volatile"))
+                        c->storage = JOURNAL_STORAGE_VOLATILE;
+                else if (streq(v, "none"))
+                        c->storage = JOURNAL_STORAGE_NONE;
+                else
+                        return -EINVAL;
+                return 0;
+        case JOURNAL_KEY_MAX_USE:
+        case JOURNAL_KEY_MAX_FILE_SIZE:
+                if (parse_size(v, &n) < 0 || n == 0)
+                        return -EINVAL;
+                *(key == JOURNAL_KEY_MAX_USE ? &c->max_use : &c->max_file_size) = n;
+                return 0;
+        case JOURNAL_KEY_SYNC_INTERVAL:
+        case JOURNAL_KEY_RATELIMIT_INTERVAL:
+                if (parse_timespan(v, USEC_PER_SEC, &t) < 0)
+                        return -EINVAL;
+                if (key == JOURNAL_KEY_SYNC_INTERVAL)
+                        c->sync_interval = t ? t : 1;
+                else {
+                        c->ratelimit_interval = t;
+                        c->ratelimit_interval_set = true;
+                }
+                return 0;
+        case JOURNAL_KEY_RATELIMIT_BURST: {
+                char *end;
+                errno = 0;
+                unsigned long k = strtoul(v, &end, 10);
+                if (errno || end == v || *end || k > UINT32_MAX)
+                        return -EINVAL;
+                c->ratelimit_burst = (unsigned) k;
+                c->ratelimit_burst_set = true;
+                return 0;
+        }
+        case JOURNAL_KEY_FORWARD_TO_CONSOLE:
+                if ((b = parse_boolean(v)) < 0)
+                        return -EINVAL;
+                c->forward_to_console = b;
+                return 0;
+        case JOURNAL_KEY_SYSLOG_SOCKET:
+        case JOURNAL_KEY_FORWARD_RULES: {
+                char *copy = strdup(v);
+                if (!copy)
+                        return -ENOMEM;
+                char **f = key == JOURNAL_KEY_SYSLOG_SOCKET ? &c->syslog_socket : &c->forward_rules;
+                free(*f);
+                *f = copy;
+                if (key == JOURNAL_KEY_SYSLOG_SOCKET)
+                        c->syslog_socket_set = true;
+                return 0;
+        }
+        }
+        return -EINVAL;
+}
+
+void journal_config_done(JournalConfig *c) {
+        free(c->syslog_socket);
+        free(c->forward_rules);
+        *c = (JournalConfig) { .forward_to_console = -1 };
+}
+
+const char *manager_journal_dir(Manager *m) {
+        return m->journal ? m->journal->dir : NULL;
+}
+
+static char *journal_dir_for(Manager *m) {
+        const JournalConfig *c = &m->config.journal;
+        char buf[4096];
+        if (c->storage == JOURNAL_STORAGE_VOLATILE)
+                snprintf(buf, sizeof buf, "%s/journal", m->runtime_dir);
+        else if (m->scope == MANAGER_USER && !*m->root)
+                snprintf(buf, sizeof buf, "%s/journal", m->state_dir);
+        else
+                snprintf(buf, sizeof buf, "%s/var/log/superd/journal", m->root);
+        return strdup(buf);
+}
+
+static void journal_sync_timer(LoopSource *s, usec_t now, void *userdata) {
+        ManagerJournal *j = userdata;
+        j->sync_timer = loop_source_free(j->sync_timer);
+        (void) journal_writer_sync(j->writer);
+}
+
+static void journal_write_lost(ManagerJournal *j);
+
+static void journal_flush(ManagerJournal *j) {
+        if (!j->writer || j->in_write)
+                return;
+        j->in_write = true;
+        int r = journal_writer_flush(j->writer);
+        j->lost += journal_writer_take_lost(j->writer);
+        if (r >= 0 && j->lost > 0)
+                journal_write_lost(j);
+        if (j->sync_now) {
+                j->sync_now = false;
+                (void) journal_writer_sync(j->writer);
+        }
+        if (journal_writer_unsynced(j->writer) && !j->sync_timer) {
+                usec_t iv = j->manager->config.journal.sync_interval ? j->manager->config.journal.sync_interval
+                                                                      : USEC_PER_SEC;
+                (void) loop_add_time(j->manager->loop, now_monotonic() + iv, journal_sync_timer, j, &j->sync_timer);
+        }
+        j->in_write = false;
+}
+
+static void journal_add(ManagerJournal *j, const JournalEntry *e) {
+        int r = journal_writer_add(j->writer, e);
+        if (r < 0)
+                j->lost += journal_writer_take_lost(j->writer);
+        if (e->priority <= 2)
+                j->sync_now = true;
+}
+
+static void journal_write_lost(ManagerJournal *j) {
+        char text[128];
+        int n = snprintf(text, sizeof text, "%llu messages lost (the journal could not be written).",
+                         (unsigned long long) j->lost);
+        JournalEntry e = {
+                .unit = "superd", .unit_len = 6, .ident = "superd", .ident_len = 6, .pid = (uint32_t) getpid(),
+                .uid = (uint32_t) getuid(), .priority = 4, .facility = 3, .stream = JOURNAL_STREAM_SUPERD,
+                .message = text, .message_len = (size_t) n,
+        };
+        if (journal_writer_add(j->writer, &e) >= 0 && journal_writer_flush(j->writer) >= 0)
+                j->lost = 0;
+        else
+                j->lost += journal_writer_take_lost(j->writer) - 1;
+}
+
+/* Returns false when the line is suppressed; writes the summary when a new
+ * interval begins after suppression. */
+static bool journal_ratelimit(ManagerJournal *j, const char *unit) {
+        const JournalConfig *c = &j->manager->config.journal;
+        usec_t interval = c->ratelimit_interval_set ? c->ratelimit_interval : 30 * USEC_PER_SEC;
+        unsigned burst = c->ratelimit_burst_set ? c->ratelimit_burst : 10000;
+        if (interval == 0 || burst == 0)
+                return true;
+        RateLimit *rl = hashmap_get(&j->limits, unit);
+        if (!rl) {
+                rl = calloc(1, sizeof *rl);
+                if (!rl || !(rl->unit = strdup(unit)) || hashmap_put(&j->limits, rl->unit, rl) < 0) {
+                        if (rl)
+                                free(rl->unit);
+                        free(rl);
+                        return true;
+                }
+        }
+        usec_t now = now_monotonic();
+        if (rl->begin == 0 || now - rl->begin >= interval) {
+                if (rl->suppressed) {
+                        char text[512];
+                        int n = snprintf(text, sizeof text, "Suppressed %llu messages from %s",
+                                         (unsigned long long) rl->suppressed, unit);
+                        JournalEntry e = {
+                                .unit = unit, .unit_len = strlen(unit), .ident = "superd", .ident_len = 6,
+                                .pid = (uint32_t) getpid(), .uid = (uint32_t) getuid(), .priority = 4,
+                                .facility = 3, .stream = JOURNAL_STREAM_SUPERD, .message = text,
+                                .message_len = (size_t) MIN((size_t) n, sizeof text - 1),
+                        };
+                        journal_add(j, &e);
+                }
+                rl->begin = now;
+                rl->count = 0;
+                rl->suppressed = 0;
+        }
+        if (rl->count >= burst) {
+                rl->suppressed++;
+                return false;
+        }
+        rl->count++;
+        return true;
+}
+
+void manager_journal_line(Manager *m, const char *unit, const char *ident, pid_t pid, uid_t uid, int priority,
+                          int facility, int stream, const char *msg, size_t len) {
+        ManagerJournal *j = m->journal;
+        if (!j || !j->writer)
+                return;
+        if (!journal_ratelimit(j, unit))
+                return;
+        JournalEntry e = {
+                .unit = unit, .unit_len = strlen(unit), .ident = ident, .ident_len = ident ? strlen(ident) : 0,
+                .pid = (uint32_t) pid, .uid = (uint32_t) uid, .priority = priority, .facility = facility,
+                .stream = stream, .message = msg, .message_len = len,
+        };
+        journal_add(j, &e);
+}
+
+void manager_journal_flush(Manager *m) {
+        if (m->journal)
+                journal_flush(m->journal);
+}
+
+int manager_journal_sync(Manager *m) {
+        ManagerJournal *j = m->journal;
+        if (!j || !j->writer)
+                return 0;
+        journal_flush(j);
+        int r = journal_writer_sync(j->writer);
+        j->sync_timer = loop_source_free(j->sync_timer);
+        return r;
+}
+
+bool manager_journal_busy(Manager *m) {
+        return m->journal && journal_writer_buffered(m->journal->writer) > 256 * 1024;
+}
+
+/* superd's own messages (log.c's sink): under the unit they are about, else "superd". */
+static void journal_log_sink(int level, const char *unit, const char *text, void *userdata) {
+        Manager *m = userdata;
+        ManagerJournal *j = m->journal;
+        if (!j || !j->writer || j->in_write)
+                return;
+        JournalEntry e = {
+                .unit = unit ? unit : "superd", .unit_len = strlen(unit ? unit : "superd"), .ident = "superd",
+                .ident_len = 6, .pid = (uint32_t) getpid(), .uid = (uint32_t) getuid(), .priority = level & 7,
+                .facility = 3, .stream = JOURNAL_STREAM_SUPERD, .message = text, .message_len = strlen(text),
+        };
+        journal_add(j, &e);
+        journal_flush(j);
+}
+
+int manager_journal_setup(Manager *m) {
+        const JournalConfig *c = &m->config.journal;
+        if (c->storage == JOURNAL_STORAGE_NONE)
+                return 0;
+        ManagerJournal *j = calloc(1, sizeof *j);
+        if (!j)
+                return -ENOMEM;
+        j->manager = m;
+        j->dir = journal_dir_for(m);
+        if (!j->dir) {
+                free(j);
+                return -ENOMEM;
+        }
+        JournalWriterConfig wc;
+        journal_writer_config_defaults(&wc);
+        if (c->max_use)
+                wc.max_use = c->max_use;
+        if (c->max_file_size)
+                wc.max_file_size = c->max_file_size;
+        if (m->scope == MANAGER_SYSTEM && !*m->root) {
+                struct group *g = getgrnam("adm");
+                if (g)
+                        wc.gid = g->gr_gid;
+        }
+        int r = journal_writer_open(j->dir, &wc, &j->writer);
+        m->journal = j;
+        if (r < 0) {
+                log_warning_errno(r, "Failed to open the journal in '%s', messages are not stored: %m", j->dir);
+                return 0;
+        }
+        log_set_sink(journal_log_sink, m);
+        /* superd.log keeps services' lines only where someone watches it (-f). */
+        log_set_service_lines_to_file(m->foreground);
+        return 0;
+}
+
+void manager_journal_free(Manager *m) {
+        ManagerJournal *j = m->journal;
+        if (!j)
+                return;
+        log_set_sink(NULL, NULL);
+        loop_source_free(j->sync_timer);
+        journal_writer_close(j->writer);
+        const char *k;
+        void *v;
+        for (size_t i = 0; hashmap_next(&j->limits, &i, &k, &v);) {
+                RateLimit *rl = v;
+                free(rl->unit);
+                free(rl);
+        }
+        hashmap_done(&j->limits);
+        free(j->dir);
+        free(j);
+        m->journal = NULL;
+}
