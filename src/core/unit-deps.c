@@ -5,6 +5,7 @@
 
 #include "lib/strv.h"
 #include "manager.h"
+#include "socket.h"
 #include "unit.h"
 
 static const char *const dep_names[_DEP_KIND_MAX] = {
@@ -182,6 +183,8 @@ int unit_load_dependencies(Unit *u) {
                     ((r = add_names(u, DEP_WANTS, aw)) < 0 || (r = add_names(u, DEP_REQUIRES, ar)) < 0))
                         return r;
         }
+        if (u->type == UNIT_SOCKET && (r = socket_add_dependencies(u)) < 0)
+                return r;
         if (unit_latest_load_state(u) == UNIT_LOADED && st->default_dependencies)
                 return add_default_dependencies(u, st);
         return 0;

@@ -553,17 +553,18 @@ static int child_execve(const char *path, char *const *argv, char *const *envp) 
         return eacces ? -EACCES : -ENOENT;
 }
 
-/* WATCHDOG_PID= names the process itself, known only after the fork:
- * overwrite the padded value in place (no allocation). */
-static void child_fill_watchdog_pid(char *const *envp) {
+/* WATCHDOG_PID= and LISTEN_PID= name the process itself, known only after
+ * the fork: overwrite the padded value in place (no allocation). */
+static void child_fill_pid(char *const *envp, const char *prefix) {
+        size_t plen = strlen(prefix);
         char digits[16];
         size_t n = 0;
         for (pid_t pid = getpid(); pid > 0 && n < sizeof digits; pid /= 10)
                 digits[n++] = (char) ('0' + pid % 10);
         for (char *const *e = envp; e && *e; e++) {
-                if (strncmp(*e, "WATCHDOG_PID=", 13) != 0)
+                if (strncmp(*e, prefix, plen) != 0)
                         continue;
-                char *v = *e + 13;
+                char *v = *e + plen;
                 if (strlen(v) < n)
                         return;
                 for (size_t i = 0; i < n; i++)
@@ -596,7 +597,9 @@ _Noreturn void exec_child(const ExecParams *p, int report_fd) {
                 child_fail(report_fd, step, -r);
 
         if (p->set_watchdog_pid)
-                child_fill_watchdog_pid(p->envp);
+                child_fill_pid(p->envp, "WATCHDOG_PID=");
+        if (p->set_listen_pid)
+                child_fill_pid(p->envp, "LISTEN_PID=");
         r = child_execve(p->path, p->argv, p->envp);
         child_fail(report_fd, EXEC_STEP_EXEC, -r);
 }

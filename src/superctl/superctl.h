@@ -59,6 +59,7 @@ int verb_show(char **args);
 int verb_is_active(char **args);
 int verb_is_failed(char **args);
 int verb_list_units(char **args);
+int verb_list_sockets(char **args); /* sockets.c */
 int verb_list_unit_files(char **args);
 int verb_list_dependencies(char **args);
 int verb_verify(char **args);

@@ -182,6 +182,17 @@ int config_parse_preserve(const ConfigContext *c, const char *v, void *t, int l)
 int config_parse_oom_score(const ConfigContext *c, const char *v, void *t, int l);
 int config_parse_environ_file(const ConfigContext *c, const char *v, void *t, int l);
 
+/* [Socket] parsers (unit-parsers-socket.c); config_parse_listen's ltype is a SocketListenType */
+int config_parse_listen(const ConfigContext *c, const char *v, void *t, int l);
+int config_parse_builtin(const ConfigContext *c, const char *v, void *t, int l);
+int config_parse_bind_ipv6_only(const ConfigContext *c, const char *v, void *t, int l);
+int config_parse_timestamping(const ConfigContext *c, const char *v, void *t, int l);
+int config_parse_socket_size(const ConfigContext *c, const char *v, void *t, int l);
+int config_parse_connections(const ConfigContext *c, const char *v, void *t, int l);
+int config_parse_proxy_to(const ConfigContext *c, const char *v, void *t, int l);
+int config_parse_socket_service(const ConfigContext *c, const char *v, void *t, int l);
+int config_parse_fd_name(const ConfigContext *c, const char *v, void *t, int l);
+
 /* ltype of config_parse_enum */
 typedef enum EnumKind {
         ENUM_RESTART,

@@ -159,6 +159,28 @@ static void exec_verify(UnitFile *u) {
         }
 }
 
+static void socket_verify(UnitFile *u) {
+        const SocketSettings *k = &u->s.socket;
+        const char *p = unit_diag_path(u);
+        bool stream = false;
+        for (size_t i = 0; i < k->n_listen; i++)
+                stream = stream || k->listen[i].type == SOCKET_LISTEN_STREAM ||
+                         k->listen[i].type == SOCKET_LISTEN_SEQPACKET;
+        if (k->n_listen == 0)
+                unit_mark_bad(u, p, 0, "Socket unit lacks a Listen setting (ListenStream=, ListenDatagram=, "
+                                       "ListenSequentialPacket=, ListenFIFO=). Refusing.");
+        else if (k->accept && !stream && k->builtin == SOCKET_BUILTIN_NONE)
+                unit_mark_bad(u, p, 0, "Unit configured for accepting sockets, but sockets are non-accepting. "
+                                       "Refusing.");
+        else if (k->accept && k->service)
+                unit_mark_bad(u, p, 0, "Explicit service configuration for accepting socket units not "
+                                       "supported. Refusing.");
+        else if (k->builtin == SOCKET_BUILTIN_PROXY && !k->proxy_to)
+                unit_mark_bad(u, p, 0, "Builtin=proxy needs ProxyTo=. Refusing.");
+        if (k->proxy_to && k->builtin != SOCKET_BUILTIN_PROXY)
+                diag_add(&u->diag, DIAG_WARNING, p, 0, "ProxyTo= has no effect without Builtin=proxy, ignoring.");
+}
+
 int unit_finalize(UnitFile *u) {
         if (u->load_state != UNIT_LOADED && u->load_state != UNIT_BAD_SETTING)
                 return 0;
@@ -168,6 +190,7 @@ int unit_finalize(UnitFile *u) {
                 exec_verify(u);
                 break;
         case UNIT_SOCKET:
+                socket_verify(u);
                 exec_verify(u);
                 break;
         case UNIT_TARGET:

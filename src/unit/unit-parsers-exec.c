@@ -389,11 +389,15 @@ static bool ip_prefix_ok(const char *s) {
         return inet_pton(max == 128 ? AF_INET6 : AF_INET, buf, addr) == 1;
 }
 
-/* IPAddressAllow=/IPAddressDeny=: validated here; enforced by sockets later. */
+/* IPAddressAllow=/IPAddressDeny=: validated and stored; sockets enforce them (socket-acl.c). */
 int config_parse_ip_access(const ConfigContext *c, const char *v, void *t, int l) {
         static const char *const names[] = { "any", "localhost", "link-local", "multicast" };
-        if (isempty(v))
+        char ***list = t;
+        if (isempty(v)) {
+                if (list)
+                        *list = strv_free(*list);
                 return 1;
+        }
         _cleanup_strv_free_ char **words = NULL;
         const char *err;
         int r = unit_words_split(v, 0, &words, &err);
@@ -406,6 +410,9 @@ int config_parse_ip_access(const ConfigContext *c, const char *v, void *t, int l
                         config_error(c, "Invalid address '%.200s' in %s=, %s.", *w, c->key, config_verdict(c));
                         return 0;
                 }
+        STRV_FOREACH(w, words)
+                if (list && (r = config_list_add(c, list, strdup(*w), true)) <= 0)
+                        return r;
         return 1;
 }
 

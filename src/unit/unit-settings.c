@@ -1,5 +1,7 @@
 /* unit-settings.c — defaults, destruction and enum names of UnitSettings. */
+#include <limits.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <syslog.h>
 
 #include "../lib/strv.h"
@@ -34,6 +36,14 @@ void unit_settings_init(UnitSettings *s) {
                         .tasks_max = -1,
                         .notify_access = NOTIFY_NONE,
                 },
+                .socket = {
+                        .backlog = SOMAXCONN,
+                        .max_connections = 64,
+                        .socket_mode = 0666,
+                        .directory_mode = 0755,
+                        .trigger_limit_interval = USEC_INFINITY,
+                        .trigger_limit_burst = UINT_MAX,
+                },
         };
         for (int i = 0; i < _EXEC_DIRECTORY_MAX; i++)
                 s->exec.directory_mode[i] = 0755;
@@ -58,6 +68,42 @@ static void exec_settings_done(ExecSettings *e) {
         strv_free(e->unenforced);
 }
 
+static void socket_settings_done(SocketSettings *k) {
+        for (size_t i = 0; i < k->n_listen; i++)
+                free(k->listen[i].address);
+        free(k->listen);
+        free(k->socket_user);
+        free(k->socket_group);
+        free(k->service);
+        free(k->fd_name);
+        strv_free(k->symlinks);
+        strv_free(k->ip_allow);
+        strv_free(k->ip_deny);
+        free(k->proxy_to);
+        free(k->banner_file);
+        free(k->refused_banner_file);
+        for (int i = 0; i < _SOCKET_EXEC_COMMAND_MAX; i++)
+                exec_command_list_done(&k->exec[i]);
+}
+
+static const char *const builtin_names[_SOCKET_BUILTIN_MAX] = {
+        [SOCKET_BUILTIN_NONE] = "none",       [SOCKET_BUILTIN_ECHO] = "echo",
+        [SOCKET_BUILTIN_DISCARD] = "discard", [SOCKET_BUILTIN_DAYTIME] = "daytime",
+        [SOCKET_BUILTIN_TIME] = "time",       [SOCKET_BUILTIN_CHARGEN] = "chargen",
+        [SOCKET_BUILTIN_PROXY] = "proxy",
+};
+
+const char *socket_builtin_to_string(SocketBuiltin b) {
+        return b >= 0 && b < _SOCKET_BUILTIN_MAX ? builtin_names[b] : NULL;
+}
+
+SocketBuiltin socket_builtin_from_string(const char *s) {
+        for (int i = 0; i < _SOCKET_BUILTIN_MAX; i++)
+                if (streq(s, builtin_names[i]))
+                        return (SocketBuiltin) i;
+        return _SOCKET_BUILTIN_INVALID;
+}
+
 void unit_settings_done(UnitSettings *s) {
         free(s->description);
         strv_free(s->documentation);
@@ -76,6 +122,7 @@ void unit_settings_done(UnitSettings *s) {
         for (int i = 0; i < _SERVICE_EXEC_COMMAND_MAX; i++)
                 exec_command_list_done(&s->service.exec[i]);
         strv_free(s->service.sockets);
+        socket_settings_done(&s->socket);
         unit_settings_init(s);
 }
 

@@ -276,6 +276,78 @@ typedef struct ServiceSettings {
         int io_class, io_priority, cpu_policy, cpu_priority;
 } ServiceSettings;
 
+typedef enum SocketListenType {
+        SOCKET_LISTEN_STREAM,
+        SOCKET_LISTEN_DATAGRAM,
+        SOCKET_LISTEN_SEQPACKET,
+        SOCKET_LISTEN_FIFO,
+        _SOCKET_LISTEN_TYPE_MAX,
+} SocketListenType;
+
+typedef struct SocketListen {
+        SocketListenType type;
+        char *address;               /* as written (validated): "80", "[::1]:80", "/run/x", "@x" */
+        unsigned line;
+} SocketListen;
+
+typedef enum SocketBindIPv6Only {
+        SOCKET_BIND_DEFAULT,         /* the kernel's default (dual-stack on Linux) */
+        SOCKET_BIND_BOTH,
+        SOCKET_BIND_IPV6_ONLY,
+} SocketBindIPv6Only;
+
+/* superd's Builtin= (SPEC 5): answered inside the manager. */
+typedef enum SocketBuiltin {
+        SOCKET_BUILTIN_NONE,
+        SOCKET_BUILTIN_ECHO,
+        SOCKET_BUILTIN_DISCARD,
+        SOCKET_BUILTIN_DAYTIME,
+        SOCKET_BUILTIN_TIME,
+        SOCKET_BUILTIN_CHARGEN,
+        SOCKET_BUILTIN_PROXY,
+        _SOCKET_BUILTIN_MAX,
+        _SOCKET_BUILTIN_INVALID = -EINVAL,
+} SocketBuiltin;
+
+const char *socket_builtin_to_string(SocketBuiltin b);
+SocketBuiltin socket_builtin_from_string(const char *s);
+
+typedef enum SocketExecCommand {
+        SOCKET_EXEC_START_PRE,
+        SOCKET_EXEC_START_POST,
+        SOCKET_EXEC_STOP_PRE,
+        SOCKET_EXEC_STOP_POST,
+        _SOCKET_EXEC_COMMAND_MAX,
+} SocketExecCommand;
+
+typedef struct SocketSettings {
+        SocketListen *listen;
+        size_t n_listen;
+        bool accept;
+        SocketBindIPv6Only bind_ipv6_only;
+        unsigned backlog;            /* default SOMAXCONN */
+        unsigned max_connections;    /* default 64 */
+        unsigned max_connections_per_source; /* 0: unset, MaxConnections= applies */
+        char *socket_user, *socket_group;
+        mode_t socket_mode;          /* default 0666 */
+        mode_t directory_mode;       /* default 0755 */
+        bool reuse_port, free_bind, transparent, keep_alive, no_delay, broadcast;
+        bool pass_credentials, pass_security, remove_on_stop;
+        int timestamping;            /* 0 off, 1 us, 2 ns */
+        uint64_t receive_buffer, send_buffer; /* 0: unset */
+        char *service;               /* Service=, NULL: the socket's own name */
+        char *fd_name;               /* FileDescriptorName=, NULL: the unit name */
+        char **symlinks;
+        usec_t trigger_limit_interval; /* USEC_INFINITY: unset (2 s) */
+        unsigned trigger_limit_burst;  /* UINT_MAX: unset (20, or 200 with Accept=yes) */
+        char **ip_allow, **ip_deny;  /* access-list words, validated */
+        SocketBuiltin builtin;
+        char *proxy_to;              /* "HOST:PORT", numeric */
+        char *banner_file, *refused_banner_file;
+        usec_t timeout;              /* TimeoutSec= of the control processes; 0 unset */
+        ExecCommandList exec[_SOCKET_EXEC_COMMAND_MAX];
+} SocketSettings;
+
 typedef struct InstallSettings {
         char **wanted_by;
         char **required_by;
@@ -302,7 +374,8 @@ typedef struct UnitSettings {
         ExecSettings exec;           /* services and sockets */
         KillSettings kill;
         ServiceSettings service;
-        /* [Socket], [Timer], [Path] come with their issues. */
+        SocketSettings socket;
+        /* [Timer], [Path] come with their issues. */
 } UnitSettings;
 
 typedef struct UnitFile {

@@ -568,7 +568,9 @@ static void test_systemd_directives_known(void **state) {
                                 dump_diag(u);
                                 fail();
                         }
-                if (!startswith(files[i], "directives"))
+                /* The corpus copy of syslog.socket ends in the directives list, whose empty
+                 * ListenFIFO= resets every Listen*= (as in systemd): a socket without any. */
+                if (!startswith(files[i], "directives") && !streq(files[i], "syslog.socket"))
                         assert_int_equal(u->load_state, UNIT_LOADED);
                 unit_file_free(u);
         }
