@@ -14,6 +14,7 @@
 #include "lib/timespan.h"
 #include "manager.h"
 #include "notify.h"
+#include "socket.h"
 #include "unit-properties.h"
 
 /* superctl exit codes (SPEC 8). */
@@ -95,6 +96,11 @@ static bool verb_list_units(ControlConn *c, char **args) {
                 control_record_end(&c->out_text);
         }
         strv_free(names);
+        return true;
+}
+
+static bool verb_list_sockets(ControlConn *c, char **args) {
+        socket_list_records(c->manager, &c->out_text);
         return true;
 }
 
@@ -350,6 +356,8 @@ static bool verb_kill(ControlConn *c, char **args) {
 static void reset_one(Unit *u) {
         if (u->type == UNIT_SERVICE)
                 service_reset_failed(u);
+        else if (u->type == UNIT_SOCKET)
+                socket_reset_failed(u);
 }
 
 static bool verb_reset_failed(ControlConn *c, char **args) {
@@ -465,6 +473,7 @@ static const ControlVerb verbs[] = {
         { "kill", verb_kill, true },
         { "list-dependencies", verb_list_dependencies, false },
         { "list-unit-files", verb_list_unit_files, false },
+        { "list-sockets", verb_list_sockets, false },
         { "list-units", verb_list_units, false },
         { "mask", control_verb_mask, true },
         { "logs-sync", verb_logs_sync, false },

@@ -16,6 +16,7 @@
 #include "manager.h"
 #include "notify.h"
 #include "output.h"
+#include "socket.h"
 
 static const char *exit_status_name(int status) {
         for (ExecStep s = EXEC_STEP_NONE + 1; s < _EXEC_STEP_MAX; s++)
@@ -150,20 +151,35 @@ static void spawn_stdio_done(SpawnStdio *io) {
         io->journal_read = safe_close(io->journal_read);
 }
 
-static int spawn_stdio_setup(const ExecSettings *es, SpawnFlags flags, SpawnStdio *io) {
+/* conn_fd >= 0: the connection of an Accept=yes instance, stdin by default
+ * (StandardInput=socket) and then stdout/stderr too (inherit), as systemd. */
+static int spawn_stdio_setup(const ExecSettings *es, SpawnFlags flags, int conn_fd, SpawnStdio *io) {
         int journal_write = -1, r;
         *io = (SpawnStdio) { .fd = { -1, -1, -1 }, .owned = { -1, -1, -1, -1 }, .journal_read = -1 };
+        if ((flags & SPAWN_MAIN) && conn_fd >= 0 &&
+            (es->std_input.type == EXEC_STDIO_DEFAULT || es->std_input.type == EXEC_STDIO_SOCKET)) {
+                ExecStdioType o = es->std_output.type, e = es->std_error.type;
+                io->fd[0] = conn_fd;
+                if (o == EXEC_STDIO_DEFAULT || o == EXEC_STDIO_INHERIT || o == EXEC_STDIO_SOCKET) {
+                        io->fd[1] = conn_fd;
+                        if (e == EXEC_STDIO_DEFAULT || e == EXEC_STDIO_INHERIT || e == EXEC_STDIO_SOCKET) {
+                                io->fd[2] = conn_fd;
+                                return 0;
+                        }
+                }
+        }
         if ((flags & SPAWN_MAIN) && es->std_input.type == EXEC_STDIO_FILE) {
                 r = open_stdio_file(&es->std_input, true);
                 if (r < 0)
                         return r;
                 io->fd[0] = io->owned[0] = r;
         }
-        r = spawn_stdout_fd(&es->std_output, io, &journal_write);
-        if (r < -1)
+        if (io->fd[1] == conn_fd && conn_fd >= 0)
+                r = conn_fd;
+        else if ((r = spawn_stdout_fd(&es->std_output, io, &journal_write)) < -1)
                 return r;
         io->fd[1] = r;
-        if (r >= 0 && r != STDOUT_FILENO && r != journal_write)
+        if (r >= 0 && r != STDOUT_FILENO && r != journal_write && r != conn_fd)
                 io->owned[1] = r;
         bool err_same = es->std_error.type == EXEC_STDIO_DEFAULT || es->std_error.type == EXEC_STDIO_INHERIT;
         if (err_same)
@@ -263,13 +279,20 @@ int unit_spawn(Unit *u, const ExecCommand *cmd, SpawnFlags flags, pid_t main_pid
         int r = spawn_environment(u, cmd, flags, main_pid, &env, &argv);
         if (r < 0)
                 return r;
-        r = spawn_stdio_setup(&st->exec, flags, &io);
+        _cleanup_(socket_spawn_extras_done) SocketSpawnExtras sx = { .conn_fd = -1 };
+        if ((flags & SPAWN_MAIN) && u->type == UNIT_SERVICE && socket_spawn_extras(u, &sx) >= 0 && sx.env &&
+            strv_extend_strv(&env, sx.env) < 0)
+                return log_unit_error_errno(u->name, -ENOMEM, "Failed to prepare environment: %m");
+        r = spawn_stdio_setup(&st->exec, flags, sx.conn_fd, &io);
         if (r < 0) {
                 spawn_stdio_done(&io);
                 return log_unit_error_errno(u->name, r, "Failed to set up standard output: %m");
         }
         ExecParams p = {};
         spawn_fill_params(u, cmd, &io, &p, rl_set, rl);
+        p.pass_fds = sx.fds;
+        p.n_pass_fds = sx.n_fds;
+        p.set_listen_pid = sx.n_fds > 0;
         p.argv = argv;
         p.envp = env;
         p.set_watchdog_pid = spawn_has_watchdog(u, flags);

@@ -83,6 +83,8 @@ typedef struct Manager {
         ManagerJournal *journal;  /* journal-glue.c, NULL: Storage=none */
         LoopSource *sig_term, *sig_int, *sig_hup, *sig_usr1;
 
+        char **socket_gc;         /* ended Accept=yes instances to free (socket.c) */
+        LoopSource *socket_gc_defer;
         bool shutting_down;
         int exit_code;
         LoopSource *shutdown_check;

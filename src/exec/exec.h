@@ -81,6 +81,7 @@ typedef struct ExecParams {
         bool new_session;                 /* default behaviour: true */
         bool set_watchdog_pid;            /* the child writes its pid into envp's "WATCHDOG_PID=" entry,
                                            * which the caller pads with room for 10 digits */
+        bool set_listen_pid;              /* the same for "LISTEN_PID=" (socket activation) */
 } ExecParams;
 
 typedef struct ExecFailure {

@@ -30,6 +30,7 @@ static void help(void) {
                "  is-failed UNIT...        Exit 0 if any unit has failed\n"
                "  reset-failed [UNIT...]   Forget failed state and start-limit counters\n"
                "  list-units [PATTERN...]  List loaded units (--all, --type=, --state=)\n"
+               "  list-sockets [PATTERN...] List listening sockets, what they activate, connection counts\n"
                "  list-unit-files          List installed unit files\n"
                "  list-dependencies [UNIT] Show what a unit pulls in (--reverse: what pulls it in)\n"
                "  verify FILE...           Check unit files, no daemon needed\n\n"
@@ -212,6 +213,7 @@ static const Verb verbs[] = {
         { "kill", verb_kill, false, false },
         { "list-dependencies", verb_list_dependencies, false, false },
         { "list-unit-files", verb_list_unit_files, false, false },
+        { "list-sockets", verb_list_sockets, false, false },
         { "list-units", verb_list_units, false, false },
         { "mask", verb_mask, false, false },
         { "reenable", verb_reenable, false, false },
