@@ -230,6 +230,27 @@ int control_server_new(Manager *m, const char *path, ControlServer **ret) {
         return 0;
 }
 
+int control_server_adopt(Manager *m, const char *path, int fd, ControlServer **ret) {
+        ControlServer *s = calloc(1, sizeof(ControlServer));
+        if (!s)
+                return -ENOMEM;
+        s->manager = m;
+        s->fd = -1;
+        s->path = strdup(path);
+        int r = s->path ? loop_add_io(m->loop, fd, EPOLLIN, control_server_accept, s, &s->source) : -ENOMEM;
+        if (r < 0) {
+                control_server_free(s); /* fd stays the caller's */
+                return r;
+        }
+        s->fd = fd;
+        *ret = s;
+        return 0;
+}
+
+int control_server_fd(const ControlServer *s) {
+        return s ? s->fd : -1;
+}
+
 ControlServer *control_server_free(ControlServer *s) {
         if (!s)
                 return NULL;

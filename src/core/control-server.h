@@ -23,6 +23,10 @@ typedef struct ControlConn ControlConn;
 
 int control_server_new(Manager *m, const char *path, ControlServer **ret);
 ControlServer *control_server_free(ControlServer *s);
+/* daemon-reexec: the listening fd, and a server around one we kept
+ * (on failure fd stays the caller's). */
+int control_server_fd(const ControlServer *s);
+int control_server_adopt(Manager *m, const char *path, int fd, ControlServer **ret);
 
 /* The request being served, for verb handlers (control-verbs.c). */
 struct ControlConn {

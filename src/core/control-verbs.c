@@ -66,6 +66,7 @@ static bool verb_show(ControlConn *c, char **args) {
                 control_record_addf(&c->out_text, "NNames", "%zu", m->units.n);
                 control_record_add(&c->out_text, "ControlSocket", m->control_path);
                 control_record_add(&c->out_text, "RuntimeDirectory", m->runtime_dir);
+                control_record_add(&c->out_text, "ControlGroup", m->cgroup_rel);
                 _cleanup_free_ char *sp = strv_join(m->search_path, " ");
                 control_record_add(&c->out_text, "UnitPath", sp);
                 control_record_addf(&c->out_text, "LoopWakeups", "%llu",
@@ -384,6 +385,12 @@ static bool verb_daemon_reload(ControlConn *c, char **args) {
         return true;
 }
 
+/* The answer goes out now; the exec follows at the end of the iteration. */
+static bool verb_daemon_reexec(ControlConn *c, char **args) {
+        manager_schedule_reexec(c->manager);
+        return true;
+}
+
 static bool verb_exit(ControlConn *c, char **args) {
         Manager *m = c->manager;
         control_conn_answer(c);
@@ -464,6 +471,7 @@ static bool verb_logs_sync(ControlConn *c, char **args) {
 
 static const ControlVerb verbs[] = {
         { "cat", verb_cat, false },
+        { "daemon-reexec", verb_daemon_reexec, true },
         { "daemon-reload", verb_daemon_reload, true },
         { "disable", control_verb_disable, true },
         { "enable", control_verb_enable, true },

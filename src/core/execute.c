@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgroup-unit.h"
 #include "exec-dirs.h"
 #include "lib/log.h"
 #include "lib/strv.h"
@@ -38,16 +39,16 @@ bool unit_log_exec_failure(Unit *u, const ExecCommand *cmd, int report_fd) {
         return true;
 }
 
-void unit_file_note_unenforced(UnitFile *f) {
-        if (f->load_state != UNIT_LOADED || f->type != UNIT_SERVICE || f->s.service.tasks_max < 0 ||
+void unit_file_note_unenforced(UnitFile *f, bool tasks_max_enforced) {
+        if (tasks_max_enforced || f->load_state != UNIT_LOADED || f->type != UNIT_SERVICE || f->s.service.tasks_max < 0 ||
             f->s.service.tasks_max == INT_MAX ||
             strv_contains(f->s.exec.unenforced, "TasksMax"))
                 return;
         if (strv_extend(&f->s.exec.unenforced, "TasksMax") < 0)
                 return;
         diag_add(&f->diag, DIAG_WARNING, f->fragment_path ? f->fragment_path : f->name, 0,
-                 "TasksMax=%d is not enforced: superd has no cgroup of the service's own for the pids "
-                 "controller yet, ignoring.", f->s.service.tasks_max);
+                 "TasksMax=%d is not enforced: the cgroup v2 pids controller is not available to superd, "
+                 "ignoring.", f->s.service.tasks_max);
 }
 
 const char *unit_exit_status_name(int status) {
@@ -296,6 +297,13 @@ int unit_spawn(Unit *u, const ExecCommand *cmd, SpawnFlags flags, pid_t main_pid
         p.argv = argv;
         p.envp = env;
         p.set_watchdog_pid = spawn_has_watchdog(u, flags);
+        _cleanup_close_ int cgroup_fd = u->type == UNIT_SERVICE ? service_cgroup_prepare(u) : -1;
+        if (cgroup_fd < -1) {
+                spawn_stdio_done(&io);
+                return cgroup_fd;
+        }
+        p.cgroup_procs_fd = cgroup_fd;
+        p.cgroup_procs_set = cgroup_fd >= 0;
         pid_t pid;
         int report;
         r = exec_spawn(&p, &pid, &report);

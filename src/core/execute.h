@@ -25,9 +25,9 @@ bool unit_log_exec_failure(Unit *u, const ExecCommand *cmd, int report_fd);
 void unit_log_exec_failure_record(Unit *u, const ExecCommand *cmd, const ExecFailure *f);
 
 /* Adds to f's UnenforcedSettings what this superd cannot enforce, with one
- * warning in f->diag: TasksMax= (the cgroup pids controller needs a cgroup of
- * the service's own, which superd does not make yet). */
-void unit_file_note_unenforced(UnitFile *f);
+ * warning in f->diag: TasksMax= unless tasks_max_enforced (a cgroup per
+ * service with the pids controller, cgroup-unit.h). */
+void unit_file_note_unenforced(UnitFile *f, bool tasks_max_enforced);
 
 /* "EXEC" for 203 etc., NULL for other statuses. */
 const char *unit_exit_status_name(int status);

@@ -7,6 +7,7 @@
  * that process is gone. */
 #include <unistd.h>
 
+#include "cgroup-unit.h"
 #include "manager.h"
 
 static bool service_has_group(const Service *s, pid_t id) {
@@ -24,6 +25,11 @@ Unit *manager_unit_by_pid(Manager *m, pid_t pid) {
         void *v;
         if (pid <= 0 || pid == getpid())
                 return NULL;
+        /* With cgroups the kernel knows, whatever the process did with sessions. */
+        _cleanup_free_ char *cg_unit = manager_cgroup_unit_of_pid(m, pid);
+        Unit *cu = cg_unit ? hashmap_get(&m->units, cg_unit) : NULL;
+        if (cu && cu->type == UNIT_SERVICE)
+                return cu;
         for (size_t i = 0; hashmap_next(&m->units, &i, &k, &v);) {
                 Unit *u = v;
                 if (u->type == UNIT_SERVICE && k == u->name &&

@@ -46,6 +46,8 @@ typedef struct ManagerOptions {
         const char *root;         /* --root DIR or NULL */
         bool foreground;
         bool pid1;
+        char **argv;              /* argv of main(), for daemon-reexec */
+        int deserialize_fd;       /* --deserialize=FD (internal, daemon-reexec); <= 0: none */
 } ManagerOptions;
 
 typedef struct Manager {
@@ -88,6 +90,21 @@ typedef struct Manager {
         bool shutting_down;
         int exit_code;
         LoopSource *shutdown_check;
+
+        /* Process tracking (cgroup-unit.h, manager-adopt.c, manager-serialize.c). */
+        char *cgroup_root;        /* fs path of the instance cgroup; NULL: no cgroup v2 tracking */
+        char *cgroup_rel;         /* the same, relative to the cgroup2 mount ("/superd-...") */
+        bool cgroup_pids;         /* the pids controller is enabled below cgroup_root */
+        char *units_state_dir;    /* RUNTIME_DIR/units: one state record per service */
+        LoopSource *leftover_timer; /* SIGKILL for leftovers of units that are gone */
+        struct LeftoverProcess *leftovers;
+        char *exe_path;           /* our binary, for daemon-reexec */
+        char **argv;              /* our arguments, for daemon-reexec */
+        int pid_fd;               /* the locked pid file, kept across daemon-reexec; -1 */
+        int deserialize_fd;       /* state from the superd we were exec'ed from; -1 */
+        LoopSource *reexec_defer;
+        LoopSource *final_sweep_timer; /* PID 1: SIGKILL for what the final SIGTERM left */
+        bool final_sweep_killed;
 } Manager;
 
 int manager_new(const ManagerOptions *o, Manager **ret);
@@ -122,3 +139,24 @@ int manager_reload(Manager *m);
 void manager_begin_shutdown(Manager *m, int code);
 /* Called whenever a unit settles, to finish a shutdown in progress. */
 void manager_check_shutdown(Manager *m);
+
+/* manager-adopt.c: the state record of a service in RUNTIME_DIR/units
+ * (written on every change, removed once the service is down), and at
+ * start-up the re-adoption of what a crashed superd left running. */
+void manager_save_unit_state(Manager *m, Unit *u);
+void manager_adopt_leftovers(Manager *m);
+void manager_leftovers_free(Manager *m);
+
+/* manager-serialize.c: daemon-reexec. manager_schedule_reexec() runs the
+ * exec after the current iteration (the client's answer goes out first);
+ * if exec fails superd goes on. manager_deserialize() restores what the
+ * previous superd wrote (called by manager_startup()). */
+void manager_schedule_reexec(Manager *m);
+int manager_deserialize(Manager *m);
+/* The pid-file fd the previous superd kept locked, from the serialized
+ * state on fd; -ENOENT if none. */
+int manager_serialized_pid_fd(int fd);
+
+/* PID 1: after every unit stopped, SIGTERM to all that is left, SIGKILL
+ * after a timeout, then loop_exit(code). */
+void manager_final_sweep(Manager *m, int code);

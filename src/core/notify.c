@@ -79,6 +79,26 @@ fail:
         return r;
 }
 
+int notify_socket_adopt(Manager *m, int fd, NotifySocket **ret) {
+        NotifySocket *n = calloc(1, sizeof(NotifySocket));
+        if (!n)
+                return -ENOMEM;
+        n->manager = m;
+        n->fd = fd;
+        int r = asprintf(&n->path, "%s/notify", m->runtime_dir) < 0 ? -ENOMEM : 0;
+        if (r < 0)
+                n->path = NULL;
+        if (r == 0)
+                r = loop_add_io(m->loop, fd, EPOLLIN, notify_io, n, &n->source);
+        if (r < 0) {
+                n->fd = -1; /* the caller still owns fd */
+                notify_socket_free(n);
+                return r;
+        }
+        *ret = n;
+        return 0;
+}
+
 NotifySocket *notify_socket_free(NotifySocket *n) {
         if (!n)
                 return NULL;

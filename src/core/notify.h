@@ -51,6 +51,8 @@ typedef struct NotifySocket {
 /* Creates RUNTIME_DIR/notify and watches it in m->loop. Logs and returns
  * -errno on failure (the manager runs on without readiness support). */
 int notify_socket_new(Manager *m, NotifySocket **ret);
+/* Takes over the bound socket fd (daemon-reexec); on failure fd stays the caller's. */
+int notify_socket_adopt(Manager *m, int fd, NotifySocket **ret);
 /* NULL in, NULL out. Unlinks the socket file. */
 NotifySocket *notify_socket_free(NotifySocket *n);
 /* Handles every datagram queued now. Called before a main process's exit is

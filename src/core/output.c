@@ -115,6 +115,17 @@ static void output_readable(LoopSource *s, int fd, uint32_t events, void *userda
         manager_journal_flush(m);
 }
 
+void output_streams_serialize(Manager *m, StrBuf *b) {
+        for (OutputStream *o = m->streams; o; o = o->next) {
+                /* The pipe goes on into the new superd; the partial line does not. */
+                int fl = fcntl(o->fd, F_GETFD);
+                if (fl < 0 || fcntl(o->fd, F_SETFD, fl & ~FD_CLOEXEC) < 0)
+                        continue;
+                strbuf_printf(b, "stream=%d %d %d %d %s %s\n", o->fd, (int) o->pid, o->level, o->level_prefix,
+                              o->unit, o->ident);
+        }
+}
+
 int output_stream_new(Manager *m, const char *unit, const char *ident, pid_t pid, int fd, int level,
                       bool level_prefix) {
         OutputStream *o = calloc(1, sizeof(OutputStream));

@@ -100,6 +100,17 @@ typedef struct Service {
         bool watchdog_kill;            /* this stop began at a watchdog timeout: SIGABRT first */
         bool fdstore_warned;           /* FDSTORE= warned about once */
         usec_t notify_log_last;        /* monotonic; rate limit of refused-notification warnings */
+
+        /* Process tracking (cgroup-unit.h): the service's cgroup, watched
+         * while it exists; removed once empty after the stop. */
+        char *cgroup_path;
+        int cgroup_events_fd;
+        LoopSource *cgroup_watch;
+        bool cgroup_release_pending;   /* stopped; remove once empty */
+        bool main_adopted;             /* main_pid is not our child: watched through its pidfd */
+        ServiceState saved_state;      /* what the state record says (manager_save_unit_state) */
+        pid_t saved_main_pid, saved_control_pid;
+        unsigned saved_n_restarts;
 } Service;
 
 void service_init(Unit *u);
@@ -127,3 +138,20 @@ void service_notify_message(Unit *u, const NotifyMessage *msg, pid_t sender);
 /* The watchdog interval in effect (0: none). */
 usec_t service_watchdog_usec(Unit *u);
 const char *service_result_to_string(ServiceResult r);
+ServiceState service_state_from_string(const char *s);
+ServiceResult service_result_from_string(const char *s);
+
+/* The cgroup's "populated" changed to 0 (cgroup-unit.c). */
+void service_cgroup_changed(Unit *u);
+/* Re-adoption (manager-adopt.c) and daemon-reexec (manager-serialize.c):
+ * take main (and control) as the running service's processes, child says
+ * whether they are our children (watched by SIGCHLD) or not (pidfd). */
+int service_adopt_running(Unit *u, pid_t main_pid, bool child);
+int service_adopt_control(Unit *u, pid_t pid, bool child);
+/* Sets the state of a re-adopted service (notify: as a change, logged and
+ * seen by jobs) or of a deserialized one (not a change). */
+void service_restore_state(Unit *u, ServiceState st, bool notify);
+/* Leftovers of a unit at a crash: stop them as the unit's stop would. */
+void service_stop_leftovers(Unit *u);
+/* After deserialization: arms the timers the current state needs. */
+void service_resume(Unit *u, usec_t timer_deadline);

@@ -589,6 +589,9 @@ _Noreturn void exec_child(const ExecParams *p, int report_fd) {
         ExecStep step = EXEC_STEP_NONE;
         int r;
 
+        /* Before anything can fork: every descendant starts inside. */
+        if (p->cgroup_procs_set && p->cgroup_procs_fd >= 0 && write(p->cgroup_procs_fd, "0", 1) < 0)
+                child_fail(report_fd, EXEC_STEP_CGROUP, errno);
         r = child_setup_process(p, &report_fd, &step);
         if (r < 0)
                 child_fail(report_fd, step, -r);

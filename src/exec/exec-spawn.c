@@ -35,6 +35,7 @@ static const ExecStepInfo exec_step_table[_EXEC_STEP_MAX] = {
         [EXEC_STEP_NO_NEW_PRIVILEGES] = { "NO_NEW_PRIVILEGES", 227 },
         [EXEC_STEP_CHDIR] = { "CHDIR", 200 },
         [EXEC_STEP_EXEC] = { "EXEC", 203 },
+        [EXEC_STEP_CGROUP] = { "CGROUP", 219 },
 };
 
 const char *exec_step_to_string(ExecStep s) {

@@ -6,7 +6,8 @@
  * record means execve() succeeded.
  *
  * Child steps, in order:
- *   fds (stdin/stdout/stderr to 0-2, passed fds to 3.., close everything else)
+ *   cgroup (join the service's cgroup first, so nothing forked escapes it)
+ *   -> fds (stdin/stdout/stderr to 0-2, passed fds to 3.., close everything else)
  *   -> signals (defaults, SIGPIPE ignored if asked, mask cleared)
  *   -> setsid -> rlimits -> nice -> oom_score_adj -> ioprio -> scheduler -> umask
  *   -> user/group lookup (getpwnam/getgrnam, before chroot)
@@ -38,6 +39,7 @@ typedef enum ExecStep {
         EXEC_STEP_NO_NEW_PRIVILEGES,
         EXEC_STEP_CHDIR,
         EXEC_STEP_EXEC,
+        EXEC_STEP_CGROUP,
         _EXEC_STEP_MAX,
 } ExecStep;
 
@@ -79,6 +81,10 @@ typedef struct ExecParams {
         bool ignore_sigpipe;
         bool no_new_privileges;
         bool new_session;                 /* default behaviour: true */
+        int cgroup_procs_fd;              /* cgroup.procs of the service's cgroup (O_CLOEXEC), joined
+                                           * first by writing "0"; -1 (or 0 from a zeroed struct
+                                           * with cgroup_procs_set false): none */
+        bool cgroup_procs_set;
         bool set_watchdog_pid;            /* the child writes its pid into envp's "WATCHDOG_PID=" entry,
                                            * which the caller pads with room for 10 digits */
         bool set_listen_pid;              /* the same for "LISTEN_PID=" (socket activation) */

@@ -13,6 +13,7 @@ typedef enum SourceType {
         SOURCE_SIGNAL,
         SOURCE_CHILD,
         SOURCE_DEFER,
+        SOURCE_PIDFD,
 } SourceType;
 
 struct LoopSource {
@@ -41,6 +42,11 @@ struct LoopSource {
                         LoopSource *next; /* hash chain */
                 } child;
                 struct {
+                        int fd;
+                        pid_t pid;
+                        loop_child_cb cb;
+                } pidfd;
+                struct {
                         loop_defer_cb cb;
                         bool pending;
                         LoopSource *next; /* pending list */
@@ -49,6 +55,7 @@ struct LoopSource {
 };
 
 #define CHILD_BUCKETS 1024
+#define LOOP_P_PIDFD 3 /* waitid() idtype, Linux 5.4 */
 
 /* Internal epoll markers: their data.ptr points at these tags. */
 static SourceType marker_signalfd = SOURCE_SIGNAL;
@@ -367,6 +374,10 @@ LoopSource *loop_source_free(LoopSource *s) {
         case SOURCE_DEFER:
                 defer_unlink(s);
                 break;
+        case SOURCE_PIDFD:
+                if (s->pidfd.fd >= 0)
+                        (void) epoll_ctl(l->epoll_fd, EPOLL_CTL_DEL, s->pidfd.fd, NULL);
+                break;
         }
         s->dead = true;
         s->next_dead = l->dead;
@@ -436,6 +447,42 @@ static void loop_dispatch_defer(Loop *l) {
         }
 }
 
+int loop_add_pidfd(Loop *l, int pidfd, pid_t pid, loop_child_cb cb, void *userdata, LoopSource **ret) {
+        if (pidfd < 0 || pid <= 0)
+                return -EINVAL;
+        LoopSource *s = source_new(l, SOURCE_PIDFD, userdata);
+        if (!s)
+                return -ENOMEM;
+        s->pidfd.fd = pidfd;
+        s->pidfd.pid = pid;
+        s->pidfd.cb = cb;
+        struct epoll_event ev = { .events = EPOLLIN, .data.ptr = s };
+        if (epoll_ctl(l->epoll_fd, EPOLL_CTL_ADD, pidfd, &ev) < 0) {
+                int r = negative_errno();
+                free(s);
+                return r;
+        }
+        *ret = s;
+        return 0;
+}
+
+/* The process is gone. If it is our child after all, the status is real;
+ * otherwise its parent reaps it and we only know that it ended. */
+static void loop_dispatch_pidfd(LoopSource *s) {
+        Loop *l = s->loop;
+        siginfo_t si = {};
+        int fd = s->pidfd.fd;
+        (void) epoll_ctl(l->epoll_fd, EPOLL_CTL_DEL, fd, NULL);
+        s->pidfd.fd = -1;
+        if (waitid((idtype_t) LOOP_P_PIDFD, (id_t) fd, &si, WEXITED | WNOHANG) < 0 || si.si_pid == 0) {
+                si.si_signo = SIGCHLD;
+                si.si_code = CLD_EXITED;
+                si.si_status = 0;
+                si.si_pid = s->pidfd.pid;
+        }
+        s->pidfd.cb(s, &si, s->userdata);
+}
+
 static int timeout_ms(Loop *l, usec_t timeout) {
         if (l->defer_head)
                 return 0;
@@ -459,7 +506,11 @@ int loop_iterate(Loop *l, usec_t timeout) {
                         loop_dispatch_signals(l);
                 else {
                         LoopSource *s = p;
-                        if (!s->dead)
+                        if (s->dead)
+                                continue;
+                        if (s->type == SOURCE_PIDFD)
+                                loop_dispatch_pidfd(s);
+                        else
                                 s->io.cb(s, s->io.fd, events[i].events, s->userdata);
                 }
         }

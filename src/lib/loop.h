@@ -49,6 +49,11 @@ int loop_add_signal(Loop *l, int sig, loop_signal_cb cb, void *userdata, LoopSou
 
 /* Watches pid (one watcher per pid). SIGCHLD must not be handled elsewhere. */
 int loop_add_child(Loop *l, pid_t pid, loop_child_cb cb, void *userdata, LoopSource **ret);
+/* Watches a process that need not be our child (re-adopted after a crash of
+ * superd) through its pidfd, which the caller keeps open while the source
+ * lives. cb runs once when it ends; the status is real only if it was our
+ * child, else CLD_EXITED with status 0. */
+int loop_add_pidfd(Loop *l, int pidfd, pid_t pid, loop_child_cb cb, void *userdata, LoopSource **ret);
 void loop_set_orphan_handler(Loop *l, loop_orphan_cb cb, void *userdata);
 
 /* Runs cb once at the end of the current (or next) iteration; the source

@@ -58,6 +58,35 @@ int pidref_kill_group(const PidRef *ref, int sig) {
         return r;
 }
 
+static int read_stat(pid_t pid, char *buf, size_t size, char **ret_after_comm) {
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%d/stat", (int) pid);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return negative_errno();
+        ssize_t n = read(fd, buf, size - 1);
+        close(fd);
+        if (n <= 0)
+                return -EIO;
+        buf[n] = 0;
+        char *p = strrchr(buf, ')');
+        if (!p)
+                return -EIO;
+        *ret_after_comm = p + 1;
+        return 0;
+}
+
+int process_get_state(pid_t pid, char *ret) {
+        char buf[1024], *p;
+        int r = read_stat(pid, buf, sizeof buf, &p);
+        if (r < 0)
+                return r;
+        while (*p == ' ')
+                p++;
+        *ret = *p;
+        return 0;
+}
+
 static int read_stat_field(pid_t pid, int field, long *ret) {
         char path[64], buf[1024];
         snprintf(path, sizeof path, "/proc/%d/stat", (int) pid);
@@ -94,6 +123,22 @@ int process_get_sid(pid_t pid, pid_t *ret) {
                 return r;
         *ret = (pid_t) v;
         return 0;
+}
+
+int process_get_starttime(pid_t pid, unsigned long long *ret) {
+        long v;
+        /* Field 22 (starttime, clock ticks since boot) does not fit a long
+         * only after ~290 million years of uptime. */
+        int r = read_stat_field(pid, 22, &v);
+        if (r < 0)
+                return r;
+        *ret = (unsigned long long) v;
+        return 0;
+}
+
+bool process_is_alive(pid_t pid) {
+        char state;
+        return process_get_state(pid, &state) >= 0 && state != 'Z' && state != 'X';
 }
 
 int process_get_ppid(pid_t pid, pid_t *ret) {

@@ -25,5 +25,12 @@ int pidref_kill_group(const PidRef *ref, int sig);
 /* Reads field from /proc/PID/stat: the session id. -errno on failure. */
 int process_get_sid(pid_t pid, pid_t *ret);
 int process_get_ppid(pid_t pid, pid_t *ret);
+/* starttime of /proc/PID/stat (clock ticks since boot): with the pid, it
+ * names one process for as long as the machine runs. */
+int process_get_starttime(pid_t pid, unsigned long long *ret);
+/* The state letter of /proc/PID/stat (R, S, Z, ...). */
+int process_get_state(pid_t pid, char *ret);
+/* pid exists and is not a zombie. */
+bool process_is_alive(pid_t pid);
 /* Lists pids (excluding exclude) whose session id is sid. */
 int process_list_session(pid_t sid, pid_t exclude, pid_t **ret, size_t *ret_n);

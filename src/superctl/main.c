@@ -45,6 +45,8 @@ static void help(void) {
                "  set-default TARGET       Set the default target\n\n"
                "Manager commands:\n"
                "  daemon-reload            Reload configuration and unit files\n"
+               "  daemon-reexec            Execute the superd binary on disk again, keeping\n"
+               "                           every service and socket (live upgrade)\n"
                "  exit                     Stop every unit and exit the daemon\n\n"
                "Options:\n"
                "  -h --help                Show this help\n"
@@ -202,6 +204,7 @@ typedef struct Verb {
 
 static const Verb verbs[] = {
         { "cat", NULL, false, true },
+        { "daemon-reexec", NULL, false, true },
         { "daemon-reload", NULL, false, true },
         { "disable", verb_disable, false, false },
         { "enable", verb_enable, false, false },

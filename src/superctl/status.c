@@ -70,6 +70,20 @@ static const char *exit_description(int code, int status, char *buf, size_t size
         return buf;
 }
 
+/* The command of pid in a "Processes" list ("  PID cmdline" lines). */
+static void main_comm(const char *procs, int pid, char *buf, size_t size) {
+        for (const char *l = procs; l && *l;) {
+                int p = 0, off = 0;
+                if (sscanf(l, " %d %n", &p, &off) >= 1 && p == pid && off > 0) {
+                        size_t n = strcspn(l + off, " \n");
+                        snprintf(buf, size, "%.*s", (int) MIN(n, size - 1), l + off);
+                        return;
+                }
+                l = strchr(l, '\n');
+                l = l ? l + 1 : NULL;
+        }
+}
+
 static void print_active(Record r) {
         const char *active = get(r, "ActiveState"), *sub = get(r, "SubState"), *result = get(r, "Result");
         printf("     Active: %s%s%s", bullet_color(active), active, use_color() && *bullet_color(active) ? "\033[0m" : "");
@@ -86,9 +100,8 @@ static void print_active(Record r) {
         const char *main_pid = get(r, "MainPID"), *exec_pid = get(r, "ExecMainPID");
         char desc[128];
         if (atoi(main_pid) > 0) {
-                const char *procs = get(r, "Processes");
                 char comm[64] = "";
-                (void) sscanf(procs, "%*d %63s", comm);
+                main_comm(get(r, "Processes"), atoi(main_pid), comm, sizeof comm);
                 const char *slash = strrchr(comm, '/');
                 printf("   Main PID: %s (%s)\n", main_pid, slash ? slash + 1 : comm);
         } else if (atoi(exec_pid) > 0 && atoi(get(r, "ExecMainCode")) > 0)
@@ -105,13 +118,30 @@ static void print_processes(Record r) {
         unsigned long long mem = strtoull(get(r, "MemoryCurrent"), NULL, 10);
         if (mem)
                 printf("     Memory: %.1fM\n", (double) mem / (1024.0 * 1024.0));
-        const char *procs = get(r, "Processes");
+        const char *procs = get(r, "Processes"), *cg = get(r, "ControlGroup");
+        if (*cg)
+                printf("     CGroup: %s\n", cg);
         if (*procs) {
                 _cleanup_strv_free_ char **lines = strv_split(procs, "\n");
                 size_t n = strv_length(lines);
-                for (size_t i = 0; i < n; i++)
-                        printf("%s%s─%s\n", i == 0 ? "  Processes: " : "             ", i + 1 == n ? "└" : "├",
-                               lines[i]);
+                for (size_t i = 0; i < n; i++) {
+                        size_t depth = strspn(lines[i], " ") / 2;
+                        /* Last among its siblings: no later line at the same depth before a shallower one. */
+                        bool last = true;
+                        for (size_t j = i + 1; j < n; j++) {
+                                size_t d = strspn(lines[j], " ") / 2;
+                                if (d < depth)
+                                        break;
+                                if (d == depth) {
+                                        last = false;
+                                        break;
+                                }
+                        }
+                        printf("%s", i == 0 && !*cg ? "  Processes: " : "             ");
+                        for (size_t k = 0; k < depth; k++)
+                                printf("  ");
+                        printf("%s─%s\n", last ? "└" : "├", lines[i] + depth * 2);
+                }
         }
         if (*get(r, "UnenforcedSettings"))
                 printf(" Unenforced: %s\n", get(r, "UnenforcedSettings"));

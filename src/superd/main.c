@@ -1,6 +1,7 @@
 /* superd — the manager daemon. main() parses arguments and wires modules:
  * detach (unless -f or PID 1), lock the pid file, start the manager, run
  * the loop. */
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@ static bool arg_foreground;
 static bool arg_user;
 static bool arg_check;
 static const char *arg_root;
+static int arg_deserialize = -1;
 static char arg_root_buf[PATH_MAX];
 
 static void help(void) {
@@ -30,11 +32,13 @@ static void help(void) {
                "     --user        Run a user's instance\n"
                "     --system      Run the system instance (default)\n"
                "     --root DIR    Keep every path of the instance under DIR\n"
-               "     --check       Load configuration and units, print problems, exit\n");
+               "     --check       Load configuration and units, print problems, exit\n"
+               "     --deserialize=FD  Internal: take over the state of the superd that\n"
+               "                   exec'ed us (superctl daemon-reexec)\n");
 }
 
 static int parse_argv(int argc, char **argv) {
-        enum { ARG_VERSION = 0x100, ARG_USER, ARG_SYSTEM, ARG_ROOT, ARG_CHECK };
+        enum { ARG_VERSION = 0x100, ARG_USER, ARG_SYSTEM, ARG_ROOT, ARG_CHECK, ARG_DESERIALIZE };
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, ARG_VERSION },
@@ -43,6 +47,7 @@ static int parse_argv(int argc, char **argv) {
                 { "system", no_argument, NULL, ARG_SYSTEM },
                 { "root", required_argument, NULL, ARG_ROOT },
                 { "check", no_argument, NULL, ARG_CHECK },
+                { "deserialize", required_argument, NULL, ARG_DESERIALIZE },
                 {}
         };
         int c;
@@ -74,6 +79,14 @@ static int parse_argv(int argc, char **argv) {
                 case ARG_CHECK:
                         arg_check = true;
                         break;
+                case ARG_DESERIALIZE:
+                        arg_deserialize = atoi(optarg);
+                        if (arg_deserialize < 3 || fcntl(arg_deserialize, F_GETFD) < 0) {
+                                fprintf(stderr, "superd: bad --deserialize fd '%s'\n", optarg);
+                                return -EINVAL;
+                        }
+                        (void) fcntl(arg_deserialize, F_SETFD, FD_CLOEXEC);
+                        break;
                 default:
                         return -EINVAL;
                 }
@@ -104,7 +117,8 @@ static void notify_parent_ready(void) {
 
 static int run(const ManagerOptions *o) {
         int ready_fd = -1, r;
-        if (!o->foreground) {
+        /* After daemon-reexec we are detached already (or -f). */
+        if (!o->foreground && o->deserialize_fd <= 0) {
                 /* Until ready, stderr is still the caller's: only problems go there. */
                 log_set_stderr_level(LOG_WARNING);
                 r = daemon_detach(-1, &ready_fd);
@@ -119,7 +133,11 @@ static int run(const ManagerOptions *o) {
         if (r >= 0)
                 r = manager_prepare_runtime_dir(m);
         pid_t holder = 0;
-        int pid_fd = r < 0 ? r : pidfile_lock(m->pid_path, &holder);
+        int pid_fd = r < 0                      ? r
+                     : o->deserialize_fd > 0 ? manager_serialized_pid_fd(o->deserialize_fd)
+                                              : pidfile_lock(m->pid_path, &holder);
+        if (pid_fd == -ENOENT && o->deserialize_fd > 0)
+                pid_fd = pidfile_lock(m->pid_path, &holder);
         if (pid_fd == -EBUSY)
                 r = log_error_errno(-EBUSY, "superd is already running as pid %d (%s).", (int) holder, m->pid_path);
         else if (pid_fd < 0)
@@ -128,11 +146,12 @@ static int run(const ManagerOptions *o) {
                 umask(m->config.umask);
                 log_set_max_level(m->config.log_level);
                 (void) pidfile_write(pid_fd);
+                m->pid_fd = pid_fd;
                 r = manager_startup(m);
         }
         if (r >= 0) {
                 notify_parent_ready();
-                if (!o->foreground) {
+                if (!o->foreground && o->deserialize_fd <= 0) {
                         log_set_stderr(false);
                         (void) daemon_ready(ready_fd);
                 }
@@ -149,7 +168,11 @@ int main(int argc, char **argv) {
         int r = parse_argv(argc, argv);
         if (r <= 0)
                 return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+        if (arg_deserialize >= 0)
+                log_set_stderr(arg_foreground || getpid() == 1);
         ManagerOptions o = {
+                .argv = argv,
+                .deserialize_fd = arg_deserialize,
                 .scope = arg_user ? MANAGER_USER : MANAGER_SYSTEM,
                 .root = arg_root,
                 .foreground = arg_foreground || getpid() == 1,

@@ -1,0 +1,216 @@
+/* cgroup-unit.c — per-service cgroups; see cgroup-unit.h. */
+#include "cgroup-unit.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/cgroup.h"
+#include "lib/log.h"
+#include "manager.h"
+
+/* FNV-1a: a short stable name for the instance from its runtime dir. */
+static unsigned long long hash_string(const char *s) {
+        unsigned long long h = 1469598103934665603ULL;
+        for (; *s; s++) {
+                h ^= (unsigned char) *s;
+                h *= 1099511628211ULL;
+        }
+        return h;
+}
+
+void manager_setup_cgroup(Manager *m) {
+        _cleanup_free_ char *mount = NULL, *self = NULL;
+        const char *knob = getenv("SUPERD_CGROUPS");
+        if (knob && streq(knob, "no")) {
+                log_info("SUPERD_CGROUPS=no: tracking processes by session and process group.");
+                return;
+        }
+        int r = cgroup_find_mount(&mount);
+        if (r >= 0)
+                r = cgroup_get_path(0, &self);
+        if (r < 0) {
+                log_info("No cgroup v2 hierarchy, tracking processes by session and process group.");
+                return;
+        }
+        char name[64];
+        snprintf(name, sizeof name, "superd-%016llx", hash_string(m->runtime_dir));
+        char *rel = NULL, *root = NULL;
+        if (asprintf(&rel, "%s%s%s", streq(self, "/") ? "" : self, "/", name) < 0)
+                return;
+        if (asprintf(&root, "%s%s", mount, rel) < 0) {
+                free(rel);
+                return;
+        }
+        r = cgroup_create(root);
+        if (r < 0) {
+                log_info("cgroup v2 at '%s' is not writable (%s), tracking processes by session and process group.",
+                         root, strerror(-r));
+                free(rel);
+                free(root);
+                return;
+        }
+        m->cgroup_root = root;
+        m->cgroup_rel = rel;
+        /* TasksMax= needs the pids controller below the instance. */
+        (void) cgroup_write(root, "cgroup.subtree_control", "+pids");
+        m->cgroup_pids = cgroup_subtree_has(root, "pids");
+        log_info("Tracking processes in cgroup %s%s.", rel, m->cgroup_pids ? " (pids controller enabled)" : "");
+}
+
+void manager_release_cgroup(Manager *m) {
+        if (m->cgroup_root)
+                (void) cgroup_remove(m->cgroup_root);
+}
+
+/* Unit names are already safe file names; only names that could clash with
+ * the kernel's own files get a '_' in front, as systemd does. */
+static bool name_needs_escape(const char *name) {
+        static const char *const prefixes[] = { "cgroup.", "pids.", "memory.", "cpu.", "io.", "cpuset.",
+                                                "hugetlb.", "rdma.", "misc.", "_" };
+        for (size_t i = 0; i < ELEMENTSOF(prefixes); i++)
+                if (startswith(name, prefixes[i]))
+                        return true;
+        return false;
+}
+
+char *manager_unit_cgroup_path(Manager *m, const char *unit_name) {
+        char *p = NULL;
+        if (!m->cgroup_root)
+                return NULL;
+        if (asprintf(&p, "%s/%s%s", m->cgroup_root, name_needs_escape(unit_name) ? "_" : "", unit_name) < 0)
+                return NULL;
+        return p;
+}
+
+char *manager_cgroup_unit_of_pid(Manager *m, pid_t pid) {
+        _cleanup_free_ char *path = NULL;
+        if (!m->cgroup_rel || cgroup_get_path(pid, &path) < 0)
+                return NULL;
+        const char *rest = startswith(path, m->cgroup_rel);
+        if (!rest || *rest != '/' || !rest[1] || strchr(rest + 1, '/'))
+                return NULL;
+        rest++;
+        if (*rest == '_')
+                rest++;
+        return strdup(rest);
+}
+
+static void service_cgroup_event(LoopSource *src, int fd, uint32_t events, void *userdata) {
+        Unit *u = userdata;
+        Service *s = &u->service;
+        char buf[256];
+        /* Re-arms the notification; the content is read by path below. */
+        (void) pread(fd, buf, sizeof buf, 0);
+        if (cgroup_is_populated(s->cgroup_path))
+                return;
+        if (s->cgroup_release_pending) {
+                service_cgroup_release(u);
+                return;
+        }
+        service_cgroup_changed(u);
+}
+
+static int service_cgroup_watch(Unit *u) {
+        Service *s = &u->service;
+        if (s->cgroup_watch)
+                return 0;
+        int fd = cgroup_open_events(s->cgroup_path);
+        if (fd < 0)
+                return fd;
+        int r = loop_add_io(u->manager->loop, fd, EPOLLPRI, service_cgroup_event, u, &s->cgroup_watch);
+        if (r < 0) {
+                close(fd);
+                return r;
+        }
+        s->cgroup_events_fd = fd;
+        return 0;
+}
+
+static void service_cgroup_set_limits(Unit *u) {
+        Service *s = &u->service;
+        int max = unit_settings(u)->service.tasks_max;
+        if (!u->manager->cgroup_pids)
+                return;
+        char v[32];
+        if (max < 0 || max == INT_MAX)
+                snprintf(v, sizeof v, "max");
+        else
+                snprintf(v, sizeof v, "%d", max);
+        int r = cgroup_write(s->cgroup_path, "pids.max", v);
+        if (r < 0)
+                log_unit_warning(u->name, "Failed to set TasksMax=%s, ignoring: %s", v, strerror(-r));
+}
+
+int service_cgroup_attach(Unit *u) {
+        Service *s = &u->service;
+        if (!s->cgroup_path) {
+                s->cgroup_path = manager_unit_cgroup_path(u->manager, u->name);
+                if (!s->cgroup_path)
+                        return u->manager->cgroup_root ? -ENOMEM : -ENOMEDIUM;
+        }
+        s->cgroup_release_pending = false;
+        int r = cgroup_create(s->cgroup_path);
+        if (r < 0)
+                return r;
+        return service_cgroup_watch(u);
+}
+
+int service_cgroup_prepare(Unit *u) {
+        Service *s = &u->service;
+        if (!u->manager->cgroup_root)
+                return -1;
+        int r = service_cgroup_attach(u);
+        if (r < 0)
+                return log_unit_error_errno(u->name, r, "Failed to create cgroup '%s': %m", strempty(s->cgroup_path));
+        service_cgroup_set_limits(u);
+        r = cgroup_open_procs(s->cgroup_path);
+        if (r < 0)
+                return log_unit_error_errno(u->name, r, "Failed to open cgroup '%s': %m", s->cgroup_path);
+        return r;
+}
+
+bool service_cgroup_active(Unit *u) {
+        return u->service.cgroup_path != NULL;
+}
+
+bool service_cgroup_populated(Unit *u) {
+        return u->service.cgroup_path && cgroup_is_populated(u->service.cgroup_path);
+}
+
+int service_cgroup_kill(Unit *u, int sig) {
+        if (!u->service.cgroup_path)
+                return -ENOMEDIUM;
+        return cgroup_kill(u->service.cgroup_path, sig);
+}
+
+int service_cgroup_pids(Unit *u, pid_t **ret, size_t *ret_n) {
+        if (!u->service.cgroup_path)
+                return -ENOMEDIUM;
+        return cgroup_list_pids(u->service.cgroup_path, ret, ret_n);
+}
+
+void service_cgroup_done(Unit *u) {
+        Service *s = &u->service;
+        s->cgroup_watch = loop_source_free(s->cgroup_watch);
+        s->cgroup_events_fd = safe_close(s->cgroup_events_fd);
+        free(s->cgroup_path);
+        s->cgroup_path = NULL;
+        s->cgroup_release_pending = false;
+}
+
+void service_cgroup_release(Unit *u) {
+        Service *s = &u->service;
+        if (!s->cgroup_path)
+                return;
+        if (cgroup_is_populated(s->cgroup_path)) {
+                /* Killed processes are still on their way out: once empty. */
+                s->cgroup_release_pending = s->cgroup_watch != NULL;
+                return;
+        }
+        int r = cgroup_remove(s->cgroup_path);
+        if (r < 0 && r != -EBUSY)
+                log_unit_debug(u->name, "Failed to remove cgroup '%s': %s", s->cgroup_path, strerror(-r));
+        service_cgroup_done(u);
+}

@@ -1,0 +1,52 @@
+/* cgroup-unit.h — a cgroup v2 per service, where the machine has a writable
+ * cgroup2 hierarchy (SPEC 6).
+ *
+ * Layout: superd's own cgroup (from /proc/self/cgroup) gets one child per
+ * instance, "superd-" + a hash of the runtime dir, so a restarted superd
+ * finds its cgroups again and concurrent instances never share one; below
+ * it one cgroup per service, named as the unit ("foo.service"). A process
+ * joins its service's cgroup as the first thing after fork (exec.h), so
+ * every descendant is in it, whatever it does with sessions.
+ *
+ * A service's cgroup is made at its first spawn and watched (cgroup.events,
+ * EPOLLPRI) until it is removed once empty after the service stopped. Each
+ * change of "populated" calls service_cgroup_changed(). Without a writable
+ * cgroup2 (Manager.cgroup_root NULL) every function here does nothing and
+ * services are tracked by process group/session.
+ *
+ * Ownership: the Manager owns cgroup_root/cgroup_rel; the Service owns its
+ * cgroup_path, events fd and watch. */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+typedef struct Manager Manager;
+typedef struct Unit Unit;
+
+/* Finds the cgroup2 mount and makes the instance cgroup; logs what it uses. */
+void manager_setup_cgroup(Manager *m);
+/* Removes the instance cgroup if it is empty (at exit). */
+void manager_release_cgroup(Manager *m);
+/* The cgroup directory a unit's processes go to (whether or not it exists);
+ * NULL without cgroups or on OOM. Caller frees. */
+char *manager_unit_cgroup_path(Manager *m, const char *unit_name);
+/* The unit name whose cgroup pid is in, from /proc/PID/cgroup; NULL: none. */
+char *manager_cgroup_unit_of_pid(Manager *m, pid_t pid);
+
+/* Makes the service's cgroup (if not yet) and starts watching it. Returns
+ * an O_CLOEXEC fd of its cgroup.procs for the child to join, -1 without
+ * cgroups, or -errno. */
+int service_cgroup_prepare(Unit *u);
+/* The service has a cgroup (made or found again). */
+bool service_cgroup_active(Unit *u);
+bool service_cgroup_populated(Unit *u);
+/* Signals every process of the cgroup (cgroup.kill for SIGKILL). */
+int service_cgroup_kill(Unit *u, int sig);
+/* Stops watching and removes the cgroup if empty (else once it empties). */
+void service_cgroup_release(Unit *u);
+/* Starts watching an existing cgroup again (re-adoption, reexec). */
+int service_cgroup_attach(Unit *u);
+void service_cgroup_done(Unit *u);
+/* pids of the cgroup (or -ENOMEDIUM without one). */
+int service_cgroup_pids(Unit *u, pid_t **ret, size_t *ret_n);
