@@ -391,9 +391,11 @@ int journal_follow(JournalReader *r, const JournalFilter *f, uint64_t timeout_us
                         return -errno;
         }
         if (!r->follow_set) {
+                /* No query before: only what comes from now on. */
                 r->follow_set = true;
                 r->follow_file = r->n ? r->n - 1 : 0;
-                r->follow_off = 0;
+                JournalMapped *m = r->n ? reader_file(r, r->n - 1) : NULL;
+                r->follow_off = m ? m->end : 0;
         }
         uint64_t deadline = timeout_usec == UINT64_MAX ? UINT64_MAX : now_mono() + timeout_usec;
         int k = follow_drain(r, f, cb, userdata);
