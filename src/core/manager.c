@@ -171,7 +171,7 @@ typedef struct ImplicitTarget {
 } ImplicitTarget;
 
 static const ImplicitTarget implicit_targets[] = {
-        { "basic.target", "Description=Basic System\nRequires=sysinit.target\n"
+        { "basic.target", "Description=Basic System\nRequires=sysinit.target\nWants=sockets.target\n"
                           "After=sysinit.target sockets.target timers.target paths.target\n" },
         { "default.target", "Description=Default Target\nRequires=multi-user.target\nAfter=multi-user.target\n" },
         { "getty.target", "Description=Login Prompts\n" },

@@ -262,14 +262,17 @@ static int port_open(Socket *s, const SocketListen *l, SocketPort *p) {
         if (socket_address_parse(l->address, &p->addr) < 0)
                 return -EINVAL;
         int family = p->addr.u.sa.sa_family, type = types[l->type];
-        p->fd = socket(family, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        /* superd accepts on non-blocking sockets; a service given the listening
+         * fds (Accept=no) gets them blocking, as systemd-socket-activate does. */
+        int nb = k->accept || k->builtin != SOCKET_BUILTIN_NONE ? SOCK_NONBLOCK : 0;
+        p->fd = socket(family, type | SOCK_CLOEXEC | nb, 0);
         if (p->fd < 0 && family == AF_INET6 && p->addr.bare_port && errno == EAFNOSUPPORT) {
                 /* No IPv6 here: a bare port means 0.0.0.0. */
                 uint16_t port = p->addr.u.in6.sin6_port;
                 p->addr.u.in = (struct sockaddr_in) { .sin_family = AF_INET, .sin_port = port };
                 p->addr.len = sizeof(struct sockaddr_in);
                 family = AF_INET;
-                p->fd = socket(family, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+                p->fd = socket(family, type | SOCK_CLOEXEC | nb, 0);
         }
         if (p->fd < 0)
                 return negative_errno();
