@@ -1,6 +1,7 @@
 /* cgroup-unit.c — per-service cgroups; see cgroup-unit.h. */
 #include "cgroup-unit.h"
 
+#include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,8 @@ static unsigned long long hash_string(const char *s) {
         }
         return h;
 }
+
+static void cgroup_sweep_empty(const char *root);
 
 void manager_setup_cgroup(Manager *m) {
         _cleanup_free_ char *mount = NULL, *self = NULL;
@@ -53,15 +56,35 @@ void manager_setup_cgroup(Manager *m) {
         }
         m->cgroup_root = root;
         m->cgroup_rel = rel;
+        cgroup_sweep_empty(root);
         /* TasksMax= needs the pids controller below the instance. */
         (void) cgroup_write(root, "cgroup.subtree_control", "+pids");
         m->cgroup_pids = cgroup_subtree_has(root, "pids");
         log_info("Tracking processes in cgroup %s%s.", rel, m->cgroup_pids ? " (pids controller enabled)" : "");
 }
 
+/* Every empty service cgroup (one may have emptied after its service
+ * stopped, while nobody watched); those with processes (KillMode=none, or
+ * left by a crashed superd) stay. */
+static void cgroup_sweep_empty(const char *root) {
+        DIR *d = opendir(root);
+        struct dirent *de;
+        while (d && (de = readdir(d))) {
+                if (de->d_type != DT_DIR || de->d_name[0] == '.')
+                        continue;
+                char p[4096];
+                if ((size_t) snprintf(p, sizeof p, "%s/%s", root, de->d_name) < sizeof p)
+                        (void) cgroup_remove(p);
+        }
+        if (d)
+                closedir(d);
+}
+
 void manager_release_cgroup(Manager *m) {
-        if (m->cgroup_root)
-                (void) cgroup_remove(m->cgroup_root);
+        if (!m->cgroup_root)
+                return;
+        cgroup_sweep_empty(m->cgroup_root);
+        (void) cgroup_remove(m->cgroup_root);
 }
 
 /* Unit names are already safe file names; only names that could clash with
