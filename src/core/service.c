@@ -236,8 +236,9 @@ static void service_set_state(Unit *u, ServiceState st) {
                 service_watchdog_stop(u);
         if (old_state != st)
                 log_unit_debug(u->name, "Changed %s -> %s", state_names[old_state], state_names[st]);
-        manager_save_unit_state(u->manager, u);
         unit_notify(u, old, unit_active_state(u));
+        /* After unit_notify(): the record carries the new timestamps. */
+        manager_save_unit_state(u->manager, u);
 }
 
 static usec_t timeout_or_default(bool set, usec_t v, usec_t def) {
