@@ -16,6 +16,7 @@
 #include "lib/strv.h"
 #include "lib/timespan.h"
 #include "manager.h"
+#include "syslog-server.h"
 
 typedef struct RateLimit {
         char *unit;
@@ -29,6 +30,7 @@ struct ManagerJournal {
         char *dir;
         JournalWriter *writer;
         LoopSource *sync_timer;
+        SyslogServer *syslog;
         Hashmap limits;         /* unit -> RateLimit */
         uint64_t lost;          /* not yet reported */
         bool sync_now;          /* a crit or worse entry is buffered */
@@ -297,6 +299,7 @@ int manager_journal_setup(Manager *m) {
         log_set_sink(journal_log_sink, m);
         /* superd.log keeps services' lines only where someone watches it (-f). */
         log_set_service_lines_to_file(m->foreground);
+        (void) syslog_server_new(m, &j->syslog);
         return 0;
 }
 
@@ -305,6 +308,7 @@ void manager_journal_free(Manager *m) {
         if (!j)
                 return;
         log_set_sink(NULL, NULL);
+        syslog_server_free(j->syslog);
         loop_source_free(j->sync_timer);
         journal_writer_close(j->writer);
         const char *k;

@@ -121,7 +121,7 @@ static void verify_cb(const char *path, bool ok, const char *text, void *userdat
 }
 
 static char *unit_complete(const char *u) {
-        if (strchr(u, '.') || strcmp(u, "superd") == 0)
+        if (strchr(u, '.') || strcmp(u, "superd") == 0 || strcmp(u, "syslog") == 0)
                 return strdup(u);
         return path_cat(u, ".service");
 }
