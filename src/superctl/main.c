@@ -31,6 +31,9 @@ static void help(void) {
                "  reset-failed [UNIT...]   Forget failed state and start-limit counters\n"
                "  list-units [PATTERN...]  List loaded units (--all, --type=, --state=)\n"
                "  list-sockets [PATTERN...] List listening sockets, what they activate, connection counts\n"
+               "  import-xinetd FILE|DIR... Translate xinetd configuration to .socket/.service units\n"
+               "  import-inetd FILE        Translate an inetd.conf to .socket/.service units\n"
+               "     --write DIR           With import-*: write the units to DIR instead of printing them\n"
                "  list-unit-files          List installed unit files\n"
                "  list-dependencies [UNIT] Show what a unit pulls in (--reverse: what pulls it in)\n"
                "  verify FILE...           Check unit files, no daemon needed\n\n"
@@ -70,7 +73,7 @@ static int add_list(char ***l, const char *v) {
 
 static int parse_argv(int argc, char **argv) {
         enum { ARG_VERSION = 0x100, ARG_ROOT, ARG_USER, ARG_SYSTEM, ARG_NO_BLOCK, ARG_NO_PAGER,
-               ARG_NO_LEGEND, ARG_VALUE, ARG_STATE, ARG_KILL_WHOM, ARG_NOW, ARG_JSON, ARG_REVERSE };
+               ARG_NO_LEGEND, ARG_VALUE, ARG_STATE, ARG_KILL_WHOM, ARG_NOW, ARG_JSON, ARG_REVERSE, ARG_WRITE };
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, ARG_VERSION },
                 { "root", required_argument, NULL, ARG_ROOT }, { "user", no_argument, NULL, ARG_USER },
@@ -81,7 +84,8 @@ static int parse_argv(int argc, char **argv) {
                 { "all", no_argument, NULL, 'a' }, { "type", required_argument, NULL, 't' },
                 { "state", required_argument, NULL, ARG_STATE }, { "signal", required_argument, NULL, 's' },
                 { "kill-whom", required_argument, NULL, ARG_KILL_WHOM }, { "quiet", no_argument, NULL, 'q' },
-                { "now", no_argument, NULL, ARG_NOW }, { "reverse", no_argument, NULL, ARG_REVERSE }, { "full", no_argument, NULL, 'l' },
+                { "now", no_argument, NULL, ARG_NOW }, { "reverse", no_argument, NULL, ARG_REVERSE },
+                { "write", required_argument, NULL, ARG_WRITE }, { "full", no_argument, NULL, 'l' },
                 {}
         };
         int c;
@@ -155,6 +159,9 @@ static int parse_argv(int argc, char **argv) {
                 case ARG_REVERSE:
                         arg.reverse = true;
                         break;
+                case ARG_WRITE:
+                        arg.write_dir = optarg;
+                        break;
                 default:
                         return -EINVAL;
                 }
@@ -210,6 +217,8 @@ static const Verb verbs[] = {
         { "enable", verb_enable, false, false },
         { "exit", NULL, false, true },
         { "get-default", verb_get_default, false, false },
+        { "import-inetd", verb_import_inetd, false, false },
+        { "import-xinetd", verb_import_xinetd, false, false },
         { "is-active", verb_is_active, false, false },
         { "is-enabled", verb_is_enabled, false, false },
         { "is-failed", verb_is_failed, false, false },

@@ -34,6 +34,7 @@ typedef struct Options {
         bool quiet;
         bool now;
         bool reverse;
+        const char *write_dir;            /* import-*: --write DIR */
         char **properties;     /* -p */
         char **types;          /* --type */
         char **states;         /* --state */
@@ -60,6 +61,8 @@ int verb_is_active(char **args);
 int verb_is_failed(char **args);
 int verb_list_units(char **args);
 int verb_list_sockets(char **args); /* sockets.c */
+int verb_import_xinetd(char **args); /* import.c */
+int verb_import_inetd(char **args);
 int verb_list_unit_files(char **args);
 int verb_list_dependencies(char **args);
 int verb_verify(char **args);
