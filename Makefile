@@ -33,7 +33,7 @@ ARCHIVE   := $(BUILD)/libsuperd-core.a
 TEST_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_TESTS))
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZERS))
 
-.PHONY: all check check-warnings check-build check-unit check-fuzz check-integration check-san demo bench install clean deps
+.PHONY: all check check-warnings check-build check-unit check-fuzz check-integration check-san demo bench bench-logs install clean deps
 
 all: $(BUILD)/superd $(BUILD)/superctl
 
@@ -99,6 +99,10 @@ demo: all
 
 bench: all
 	@bench/run.sh $(abspath $(BUILD))
+
+# The journal's numbers (issue 4): capture throughput, queries on 10M entries.
+bench-logs: all
+	@/usr/bin/python3 bench/logbench.py $(abspath $(BUILD))
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
