@@ -123,8 +123,12 @@ def test_sighup_reloads_units(sd):
     sd.ctl_ok("restart", "busy")
     assert sd.prop("busy", "Description") == "New busy"
     new = sd.main_pid("busy")
-    with open(f"/proc/{new}/cmdline", "rb") as f:
-        assert f.read() == b"/bin/sleep\x002000\x00"
+
+    def cmdline():
+        with open(f"/proc/{new}/cmdline", "rb") as f:
+            return f.read()
+    # Type=simple is started once forked; the exec follows.
+    wait_for(lambda: cmdline() == b"/bin/sleep\x002000\x00", what="the new command line")
     assert sd.daemon_pid_alive()
     wait_for(lambda: "Reloading finished" in sd.logtext())
 
