@@ -55,7 +55,9 @@ static unsigned long long starttime_of(pid_t pid) {
 
 void manager_save_unit_state(Manager *m, Unit *u) {
         Service *s = &u->service;
-        if (!m->units_state_dir || u->type != UNIT_SERVICE)
+        /* Accept=yes instances are not saved: their connection fd does not survive a
+         * re-exec, and a state file per connection costs more than the connection. */
+        if (!m->units_state_dir || u->type != UNIT_SERVICE || u->connection)
                 return;
         bool down = (s->state == SERVICE_DEAD || s->state == SERVICE_FAILED) && !pidref_is_set(&s->main_pid) &&
                     !pidref_is_set(&s->control_pid);
