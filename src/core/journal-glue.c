@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "forward.h"
 #include "journal-glue.h"
 #include "journal/journal.h"
 #include "lib/log.h"
@@ -31,6 +32,7 @@ struct ManagerJournal {
         JournalWriter *writer;
         LoopSource *sync_timer;
         SyslogServer *syslog;
+        Forwarder *forward;     /* ForwardRules=, NULL: none */
         Hashmap limits;         /* unit -> RateLimit */
         uint64_t lost;          /* not yet reported */
         bool sync_now;          /* a crit or worse entry is buffered */
@@ -131,6 +133,7 @@ static void journal_sync_timer(LoopSource *s, usec_t now, void *userdata) {
 static void journal_write_lost(ManagerJournal *j);
 
 static void journal_flush(ManagerJournal *j) {
+        forwarder_flush(j->forward);
         if (!j->writer || j->in_write)
                 return;
         j->in_write = true;
@@ -151,6 +154,9 @@ static void journal_flush(ManagerJournal *j) {
 }
 
 static void journal_add(ManagerJournal *j, const JournalEntry *e) {
+        forwarder_entry(j->forward, e);
+        if (!j->writer)
+                return;
         int r = journal_writer_add(j->writer, e);
         if (r < 0)
                 j->lost += journal_writer_take_lost(j->writer);
@@ -220,7 +226,7 @@ static bool journal_ratelimit(ManagerJournal *j, const char *unit) {
 void manager_journal_line(Manager *m, const char *unit, const char *ident, pid_t pid, uid_t uid, int priority,
                           int facility, int stream, const char *msg, size_t len) {
         ManagerJournal *j = m->journal;
-        if (!j || !j->writer)
+        if (!j || (!j->writer && !j->forward))
                 return;
         if (!journal_ratelimit(j, unit))
                 return;
@@ -247,15 +253,20 @@ int manager_journal_sync(Manager *m) {
         return r;
 }
 
+void manager_journal_reopen(Manager *m) {
+        if (m->journal)
+                forwarder_reopen(m->journal->forward);
+}
+
 bool manager_journal_busy(Manager *m) {
-        return m->journal && journal_writer_buffered(m->journal->writer) > 256 * 1024;
+        return m->journal && m->journal->writer && journal_writer_buffered(m->journal->writer) > 256 * 1024;
 }
 
 /* superd's own messages (log.c's sink): under the unit they are about, else "superd". */
 static void journal_log_sink(int level, const char *unit, const char *text, void *userdata) {
         Manager *m = userdata;
         ManagerJournal *j = m->journal;
-        if (!j || !j->writer || j->in_write)
+        if (!j || (!j->writer && !j->forward) || j->in_write)
                 return;
         JournalEntry e = {
                 .unit = unit ? unit : "superd", .unit_len = strlen(unit ? unit : "superd"), .ident = "superd",
@@ -268,14 +279,24 @@ static void journal_log_sink(int level, const char *unit, const char *text, void
 
 int manager_journal_setup(Manager *m) {
         const JournalConfig *c = &m->config.journal;
-        if (c->storage == JOURNAL_STORAGE_NONE)
-                return 0;
         ManagerJournal *j = calloc(1, sizeof *j);
         if (!j)
                 return -ENOMEM;
         j->manager = m;
+        m->journal = j;
+        (void) forwarder_new(m, &j->forward);
+        if (c->storage == JOURNAL_STORAGE_NONE) {
+                /* nothing stored; forwarding and the syslog socket still work */
+                if (j->forward) {
+                        log_set_sink(journal_log_sink, m);
+                        (void) syslog_server_new(m, &j->syslog);
+                }
+                return 0;
+        }
         j->dir = journal_dir_for(m);
         if (!j->dir) {
+                m->journal = NULL;
+                forwarder_free(j->forward);
                 free(j);
                 return -ENOMEM;
         }
@@ -291,9 +312,12 @@ int manager_journal_setup(Manager *m) {
                         wc.gid = g->gr_gid;
         }
         int r = journal_writer_open(j->dir, &wc, &j->writer);
-        m->journal = j;
         if (r < 0) {
                 log_warning_errno(r, "Failed to open the journal in '%s', messages are not stored: %m", j->dir);
+                if (j->forward) {
+                        log_set_sink(journal_log_sink, m);
+                        (void) syslog_server_new(m, &j->syslog);
+                }
                 return 0;
         }
         log_set_sink(journal_log_sink, m);
@@ -309,6 +333,7 @@ void manager_journal_free(Manager *m) {
                 return;
         log_set_sink(NULL, NULL);
         syslog_server_free(j->syslog);
+        j->forward = forwarder_free(j->forward);
         loop_source_free(j->sync_timer);
         journal_writer_close(j->writer);
         const char *k;

@@ -59,5 +59,7 @@ void manager_journal_line(Manager *m, const char *unit, const char *ident, pid_t
 void manager_journal_flush(Manager *m);
 /* Flush + fsync now (superctl logs --sync). */
 int manager_journal_sync(Manager *m);
+/* SIGUSR1: reopen ForwardRules= files. */
+void manager_journal_reopen(Manager *m);
 /* True when the journal cannot take more now (back-pressure on pipes). */
 bool manager_journal_busy(Manager *m);

@@ -479,6 +479,7 @@ static void on_sigusr1(LoopSource *s, const struct signalfd_siginfo *si, void *u
         Manager *m = userdata;
         if (manager_open_log(m) < 0)
                 log_warning("Failed to reopen '%s', ignoring.", m->log_path);
+        manager_journal_reopen(m);
 }
 
 static int mkdir_p(const char *path, mode_t mode) {
