@@ -12,6 +12,7 @@
 
 #include "cgroup-unit.h"
 #include "exec-dirs.h"
+#include "journal/journal.h"
 #include "lib/log.h"
 #include "lib/strv.h"
 #include "manager.h"
@@ -125,8 +126,10 @@ static bool stdio_is_file(ExecStdioType t) {
 
 typedef struct SpawnStdio {
         int fd[3];        /* what goes to 0, 1, 2; -1 = /dev/null */
-        int owned[4];     /* fds we opened and close after the fork */
+        int owned[5];     /* fds we opened and close after the fork */
         int journal_read; /* read end of the journal pipe, or -1 */
+        int journal_err_read; /* stderr's own journal pipe when both go there, or -1 */
+        bool journal_is_stderr; /* only stderr goes to the journal (journal_read) */
 } SpawnStdio;
 
 static int spawn_stdout_fd(const ExecStdio *s, SpawnStdio *io, int *journal_write) {
@@ -150,13 +153,15 @@ static void spawn_stdio_done(SpawnStdio *io) {
         for (size_t i = 0; i < ELEMENTSOF(io->owned); i++)
                 io->owned[i] = safe_close(io->owned[i]);
         io->journal_read = safe_close(io->journal_read);
+        io->journal_err_read = safe_close(io->journal_err_read);
 }
 
 /* conn_fd >= 0: the connection of an Accept=yes instance, stdin by default
  * (StandardInput=socket) and then stdout/stderr too (inherit), as systemd. */
 static int spawn_stdio_setup(const ExecSettings *es, SpawnFlags flags, int conn_fd, SpawnStdio *io) {
         int journal_write = -1, r;
-        *io = (SpawnStdio) { .fd = { -1, -1, -1 }, .owned = { -1, -1, -1, -1 }, .journal_read = -1 };
+        *io = (SpawnStdio) { .fd = { -1, -1, -1 }, .owned = { -1, -1, -1, -1, -1 }, .journal_read = -1,
+                             .journal_err_read = -1 };
         if ((flags & SPAWN_MAIN) && conn_fd >= 0 &&
             (es->std_input.type == EXEC_STDIO_DEFAULT || es->std_input.type == EXEC_STDIO_SOCKET)) {
                 ExecStdioType o = es->std_output.type, e = es->std_error.type;
@@ -183,13 +188,25 @@ static int spawn_stdio_setup(const ExecSettings *es, SpawnFlags flags, int conn_
         if (r >= 0 && r != STDOUT_FILENO && r != journal_write && r != conn_fd)
                 io->owned[1] = r;
         bool err_same = es->std_error.type == EXEC_STDIO_DEFAULT || es->std_error.type == EXEC_STDIO_INHERIT;
-        if (err_same)
+        if (journal_write >= 0 && io->fd[1] == journal_write &&
+            (err_same || es->std_error.type == EXEC_STDIO_JOURNAL || es->std_error.type == EXEC_STDIO_KMSG ||
+             es->std_error.type == EXEC_STDIO_JOURNAL_CONSOLE || es->std_error.type == EXEC_STDIO_TTY)) {
+                /* Both to the journal: stderr gets its own pipe, so its lines are _STREAM=stderr. */
+                int p[2];
+                if (pipe2(p, O_CLOEXEC) < 0) {
+                        io->owned[3] = journal_write;
+                        return negative_errno();
+                }
+                io->journal_err_read = p[0];
+                io->fd[2] = io->owned[4] = p[1];
+        } else if (err_same)
                 io->fd[2] = io->fd[1];
         else {
                 r = spawn_stdout_fd(&es->std_error, io, &journal_write);
                 if (r < -1)
                         return r;
                 io->fd[2] = r == STDOUT_FILENO ? STDERR_FILENO : r;
+                io->journal_is_stderr = r >= 0 && r == journal_write && io->fd[1] != journal_write;
                 if (r >= 0 && r != STDOUT_FILENO && r != journal_write)
                         io->owned[2] = r;
         }
@@ -270,6 +287,19 @@ static void spawn_fill_params(Unit *u, const ExecCommand *cmd, const SpawnStdio 
         p->new_session = true;
 }
 
+/* The uid the process runs as, for its journal entries. */
+static uid_t spawn_uid(const char *user) {
+        if (!user)
+                return getuid();
+        char *end;
+        errno = 0;
+        unsigned long n = strtoul(user, &end, 10);
+        if (!errno && end != user && !*end && n < UINT32_MAX)
+                return (uid_t) n;
+        struct passwd *pw = getpwnam(user);
+        return pw ? pw->pw_uid : (uid_t) JOURNAL_UID_UNKNOWN;
+}
+
 int unit_spawn(Unit *u, const ExecCommand *cmd, SpawnFlags flags, pid_t main_pid, PidRef *ret_pid,
                int *ret_report_fd) {
         const UnitSettings *st = unit_settings(u);
@@ -311,10 +341,17 @@ int unit_spawn(Unit *u, const ExecCommand *cmd, SpawnFlags flags, pid_t main_pid
                 spawn_stdio_done(&io);
                 return log_unit_error_errno(u->name, r, "Failed to fork: %m");
         }
-        if (io.journal_read >= 0) {
-                int fd = TAKE_FD(io.journal_read);
-                (void) output_stream_new(u->manager, u->name, program_ident(st, cmd), pid, fd,
-                                         st->exec.syslog_level, st->exec.syslog_level_prefix);
+        OutputStreamParams op = {
+                .unit = u->name, .ident = program_ident(st, cmd), .pid = pid, .uid = spawn_uid(p.user),
+                .level = st->exec.syslog_level, .facility = st->exec.syslog_facility,
+                .stream = io.journal_is_stderr ? JOURNAL_STREAM_STDERR : JOURNAL_STREAM_STDOUT,
+                .level_prefix = st->exec.syslog_level_prefix,
+        };
+        if (io.journal_read >= 0)
+                (void) output_stream_new(u->manager, &op, TAKE_FD(io.journal_read));
+        if (io.journal_err_read >= 0) {
+                op.stream = JOURNAL_STREAM_STDERR;
+                (void) output_stream_new(u->manager, &op, TAKE_FD(io.journal_err_read));
         }
         spawn_stdio_done(&io);
         pidref_set(ret_pid, pid);

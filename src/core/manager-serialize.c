@@ -330,18 +330,6 @@ static void restore_unit(Manager *m, UnitRestore *x) {
         service_resume(u, x->timer_deadline);
 }
 
-static void deserialize_stream(Manager *m, char *val) {
-        int fd, pid, level, prefix, off = 0;
-        if (sscanf(val, "%d %d %d %d %n", &fd, &pid, &level, &prefix, &off) < 4 || off == 0)
-                return;
-        char *unit = val + off, *ident = strchr(unit, ' ');
-        if (!ident || fcntl(fd, F_GETFD) < 0)
-                return;
-        *ident++ = 0;
-        (void) fd_set_cloexec(fd, true);
-        (void) output_stream_new(m, unit, ident, (pid_t) pid, fd, level, prefix != 0);
-}
-
 static void deserialize_fds(Manager *m, const char *key, int fd) {
         if (fd < 0 || fcntl(fd, F_GETFD) < 0)
                 return;
@@ -386,7 +374,7 @@ int manager_deserialize(Manager *m) {
                 } else if (x.u)
                         restore_field(&x, line, val);
                 else if (streq(line, "stream"))
-                        deserialize_stream(m, val);
+                        output_stream_deserialize(m, val);
                 else if (!streq(line, "pid-fd"))
                         deserialize_fds(m, line, atoi(val));
         }

@@ -3,6 +3,7 @@
  * longer lines are split), an optional "<N>" priority prefix, each line
  * written to the log. Streams are owned by the manager and end at EOF. */
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,7 +22,10 @@ struct OutputStream {
         char *unit;
         char *ident;
         pid_t pid;
+        uid_t uid;
         int fd;
+        int facility;
+        int stream;         /* JOURNAL_STREAM_STDOUT / _STDERR */
         int level;          /* default priority */
         bool level_prefix;  /* honour "<N>" */
         LoopSource *source;
@@ -58,8 +62,7 @@ static void output_emit(OutputStream *o, const char *p, size_t n) {
                 p += 3;
                 n -= 3;
         }
-        manager_journal_line(o->manager, o->unit, o->ident, o->pid, JOURNAL_UID_UNKNOWN, level, 3,
-                             JOURNAL_STREAM_STDOUT, p, n);
+        manager_journal_line(o->manager, o->unit, o->ident, o->pid, o->uid, level, o->facility, o->stream, p, n);
         log_service_line(o->ident, o->unit, (int) o->pid, level, p, n);
 }
 
@@ -121,13 +124,37 @@ void output_streams_serialize(Manager *m, StrBuf *b) {
                 int fl = fcntl(o->fd, F_GETFD);
                 if (fl < 0 || fcntl(o->fd, F_SETFD, fl & ~FD_CLOEXEC) < 0)
                         continue;
-                strbuf_printf(b, "stream=%d %d %d %d %s %s\n", o->fd, (int) o->pid, o->level, o->level_prefix,
-                              o->unit, o->ident);
+                strbuf_printf(b, "stream=%d %d %d %d %d %u %s %s\n", o->fd, (int) o->pid, o->level,
+                              16 | o->level_prefix | (o->stream == JOURNAL_STREAM_STDERR ? 2 : 0), o->facility,
+                              (unsigned) o->uid, o->unit, o->ident);
         }
 }
 
-int output_stream_new(Manager *m, const char *unit, const char *ident, pid_t pid, int fd, int level,
-                      bool level_prefix) {
+void output_stream_deserialize(Manager *m, char *val) {
+        int fd, pid, level, flags, facility = 3, off = 0;
+        unsigned uid = JOURNAL_UID_UNKNOWN;
+        if (sscanf(val, "%d %d %d %d %n", &fd, &pid, &level, &flags, &off) < 4 || off == 0)
+                return;
+        if (flags & 16) {
+                int off2 = 0;
+                if (sscanf(val + off, "%d %u %n", &facility, &uid, &off2) < 2 || off2 == 0)
+                        return;
+                off += off2;
+        }
+        char *unit = val + off, *ident = strchr(unit, ' ');
+        if (!ident || fcntl(fd, F_GETFD) < 0)
+                return;
+        *ident++ = 0;
+        (void) fcntl(fd, F_SETFD, FD_CLOEXEC);
+        OutputStreamParams p = {
+                .unit = unit, .ident = ident, .pid = (pid_t) pid, .uid = (uid_t) uid, .level = level,
+                .facility = facility, .stream = (flags & 2) ? JOURNAL_STREAM_STDERR : JOURNAL_STREAM_STDOUT,
+                .level_prefix = flags & 1,
+        };
+        (void) output_stream_new(m, &p, fd);
+}
+
+int output_stream_new(Manager *m, const OutputStreamParams *p, int fd) {
         OutputStream *o = calloc(1, sizeof(OutputStream));
         if (!o) {
                 close(fd);
@@ -135,11 +162,14 @@ int output_stream_new(Manager *m, const char *unit, const char *ident, pid_t pid
         }
         o->manager = m;
         o->fd = fd;
-        o->pid = pid;
-        o->level = level;
-        o->level_prefix = level_prefix;
-        o->unit = strdup(unit);
-        o->ident = strdup(ident);
+        o->pid = p->pid;
+        o->uid = p->uid;
+        o->level = p->level;
+        o->facility = p->facility;
+        o->stream = p->stream;
+        o->level_prefix = p->level_prefix;
+        o->unit = strdup(p->unit);
+        o->ident = strdup(p->ident);
         (void) fcntl(fd, F_SETFL, O_NONBLOCK);
         int r = o->unit && o->ident ? loop_add_io(m->loop, fd, EPOLLIN, output_readable, o, &o->source) : -ENOMEM;
         o->next = m->streams;
