@@ -593,6 +593,8 @@ void socket_reset_failed(Unit *u) {
 void socket_done(Unit *u) {
         Socket *s = u->socket;
         if (s) {
+                if (s->trigger_unit)
+                        unit_remove_waiter(s->trigger_unit, &s->trigger_waiter);
                 socket_unwatch_control(s);
                 s->timer = loop_source_free(s->timer);
                 builtin_free_all(s);
@@ -622,6 +624,17 @@ static char *socket_service_name(const Unit *u) {
         return name;
 }
 
+/* The start job of a triggered service ended: if it never got the service
+ * up (a failed dependency, a condition), listen again rather than wait for
+ * a state change that will not come. */
+static void socket_trigger_done(void *userdata, Unit *svc, JobResult r) {
+        Socket *s = userdata;
+        s->trigger_unit = NULL;
+        UnitActiveState a = unit_active_state(svc);
+        if (s->state == SOCKET_RUNNING && (a == UNIT_INACTIVE || a == UNIT_FAILED))
+                socket_set_state(s, SOCKET_LISTENING);
+}
+
 static void socket_trigger_service(Socket *s) {
         Unit *u = s->unit;
         _cleanup_free_ char *name = socket_service_name(u);
@@ -633,13 +646,20 @@ static void socket_trigger_service(Socket *s) {
                 return;
         }
         s->n_triggers++;
-        r = unit_enqueue_job(svc, JOB_START, NULL);
+        if (s->trigger_unit)
+                unit_remove_waiter(s->trigger_unit, &s->trigger_waiter);
+        s->trigger_waiter = (JobWaiter) { .done = socket_trigger_done, .userdata = s };
+        s->trigger_unit = svc;
+        r = unit_enqueue_job(svc, JOB_START, &s->trigger_waiter);
         if (r < 0) {
+                s->trigger_unit = NULL;
                 log_unit_error_errno(u->name, r, "Failed to queue service startup job: %m");
                 socket_enter_stop_pre(s, SOCKET_FAILURE_RESOURCES);
                 return;
         }
-        socket_set_state(s, SOCKET_RUNNING);
+        UnitActiveState a = unit_active_state(svc);
+        if (s->state == SOCKET_LISTENING && (s->trigger_unit || (a != UNIT_INACTIVE && a != UNIT_FAILED)))
+                socket_set_state(s, SOCKET_RUNNING);
 }
 
 static void socket_resume(LoopSource *src, usec_t now, void *userdata) {

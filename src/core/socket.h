@@ -32,6 +32,7 @@
 #include "lib/sockaddr.h"
 #include "lib/strbuf.h"
 #include "unit/unit-settings.h"
+#include "unit.h"
 
 typedef struct Unit Unit;
 typedef struct Socket Socket;
@@ -105,6 +106,9 @@ struct Socket {
         SocketExecCommand control_command_id;
         size_t control_index;
         LoopSource *timer;
+
+        JobWaiter trigger_waiter; /* the service start job of an Accept=no trigger */
+        Unit *trigger_unit;      /* the service it waits on, NULL: none */
 
         BuiltinConn *builtins;   /* list, owned */
         char *banner, *refused_banner; /* BannerFile= contents, read at start */

@@ -338,3 +338,25 @@ def test_enabled_socket_starts_with_sockets_target_and_status(inst):
     assert re.search(rf"127\.0\.0\.1:{port} +en\.socket +builtin:echo +1 ", ls), ls
     assert "Before=" in inst.ctl_ok("show", "en.socket").stdout
     assert "sockets.target" in inst.prop("en.socket", "Before")
+
+
+def test_accept_no_service_that_never_starts_does_not_wedge_the_socket(sd):
+    port = free_port()
+    sd.write_unit("nv.socket", f"""
+        [Socket]
+        ListenStream=127.0.0.1:{port}
+        TriggerLimitIntervalSec=5s
+        TriggerLimitBurst=3
+        """)
+    sd.write_unit("nv.service", """
+        [Unit]
+        ConditionPathExists=/nonexistent/superd-test
+        [Service]
+        ExecStart=/bin/true
+        """)
+    sd.ctl_ok("start", "nv.socket")
+    c = socket.create_connection(("127.0.0.1", port), timeout=5)
+    wait_for(lambda: "Trigger limit hit" in sd.logtext(), what="the trigger limit to brake the retries")
+    assert sd.state("nv.socket")[0] == "active"
+    assert sd.answers()
+    c.close()
