@@ -33,7 +33,7 @@ ARCHIVE   := $(BUILD)/libsuperd-core.a
 TEST_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_TESTS))
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZERS))
 
-.PHONY: all check check-warnings check-build check-unit check-fuzz check-integration check-san demo bench bench-logs bench-sockets install clean deps
+.PHONY: all check check-warnings check-build check-unit check-fuzz check-integration check-san demo bench bench-deps bench-logs bench-sockets install clean deps
 
 all: $(BUILD)/superd $(BUILD)/superctl
 
@@ -99,6 +99,10 @@ demo: all
 
 bench: all
 	@bench/run.sh $(abspath $(BUILD))
+
+# 500 services in a chain and in a fan, against runit, s6 and a bare C loop (bench/depbench.py).
+bench-deps: all
+	@bench/run.sh $(abspath $(BUILD)) depbench.py
 
 # Socket units against xinetd, openbsd-inetd, tcpserver and bare C loops (bench/sockbench.py).
 bench-sockets: all

@@ -1,6 +1,8 @@
 #!/bin/bash
 # superd's benchmark against runit, s6, supervisord and a bare C loop.
 #   bench/run.sh BUILD_DIR        (what `make bench` runs)
+#   bench/run.sh BUILD_DIR depbench.py   (`make bench-deps`: the same set-up
+#                                 and clean-up around another bench/ script)
 # Installs the peers from Debian when missing, builds the payload (stamp.c) and
 # the bare loop (bareloop.c), runs bench.py in a scratch dir under /tmp, and
 # kills every process it started when it ends, however it ends.
@@ -14,7 +16,9 @@ set -euo pipefail
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 here=$(cd "$(dirname "$0")" && pwd)
-build=$(cd "${1:?usage: bench/run.sh BUILD_DIR}" && pwd)
+build=$(cd "${1:?usage: bench/run.sh BUILD_DIR [SCRIPT.py]}" && pwd)
+script=${2:-bench.py}
+[ -f "$here/$script" ] || { echo "no bench/$script" >&2; exit 1; }
 [ -x "$build/superd" ] && [ -x "$build/superctl" ] || { echo "no superd/superctl in $build (run make)" >&2; exit 1; }
 
 # --- peers, from Debian -------------------------------------------------------
@@ -81,7 +85,7 @@ $cc -O2 -Wall -Wextra -o "$bins/bareloop" "$here/bareloop.c"
 # 500 services: supervisord keeps pipes per child, s6-svscan/runsvdir fds.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" || true
 
-BENCH_OUT=${BENCH_OUT:-$build} /usr/bin/python3 "$here/bench.py" "$bins" "$work" "$bins" &
+BENCH_OUT=${BENCH_OUT:-$build} /usr/bin/python3 "$here/$script" "$bins" "$work" "$bins" &
 py=$!
 set +e
 wait "$py"
