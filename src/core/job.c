@@ -249,9 +249,8 @@ static int tx_check_cycles(Transaction *t) {
 
 static void job_add_waiting(Unit *u) {
         Manager *m = u->manager;
-        for (size_t i = 0; i < m->waiting.n; i++)
-                if (m->waiting.items[i] == u)
-                        return;
+        if (u->in_waiting)
+                return;
         Unit **items = m->waiting.n == m->waiting.cap
                                ? realloc(m->waiting.items, sizeof(Unit *) * (m->waiting.cap ? m->waiting.cap * 2 : 64))
                                : m->waiting.items;
@@ -261,6 +260,7 @@ static void job_add_waiting(Unit *u) {
                 m->waiting.cap = m->waiting.cap ? m->waiting.cap * 2 : 64;
         m->waiting.items = items;
         m->waiting.items[m->waiting.n++] = u;
+        u->in_waiting = true;
 }
 
 void unit_remove_waiter(Unit *u, JobWaiter *w) {
@@ -404,15 +404,20 @@ static void job_dispatch(LoopSource *s, void *userdata) {
         /* Take the list: running a job may add to it. */
         UnitRefs list = m->waiting;
         m->waiting = (UnitRefs) {};
+        /* A unit freed meanwhile is cleared from the list (unit_remove_from_queues). */
+        m->dispatching = &list;
+        for (size_t i = 0; i < list.n; i++)
+                list.items[i]->in_waiting = false;
         for (size_t i = 0; i < list.n; i++) {
                 Unit *u = list.items[i];
-                if (u->job == JOB_NONE || u->job_running)
+                if (!u || u->job == JOB_NONE || u->job_running)
                         continue;
                 if (job_is_runnable(u))
                         job_run(u);
                 else
                         job_add_waiting(u);
         }
+        m->dispatching = NULL;
         free(list.items);
 }
 

@@ -266,6 +266,11 @@ static void refs_drop(UnitRefs *r, Unit *u) {
 void unit_remove_from_queues(Unit *u) {
         refs_drop(&u->manager->load_queue, u);
         refs_drop(&u->manager->waiting, u);
+        u->in_waiting = false;
+        UnitRefs *d = u->manager->dispatching;
+        for (size_t i = 0; d && i < d->n; i++)
+                if (d->items[i] == u)
+                        d->items[i] = NULL;
 }
 
 int manager_load_unit(Manager *m, const char *name, Unit **ret) {

@@ -78,6 +78,7 @@ typedef struct Manager {
         UnitRefs load_queue;      /* loaded units whose dependencies are not linked yet */
         bool loading;             /* the load queue is being dispatched */
         UnitRefs waiting;         /* units whose job waits for ordering (job.c) */
+        UnitRefs *dispatching;    /* the list job_dispatch() is walking, or NULL */
         LoopSource *job_dispatch;
         ControlServer *control;
         NotifySocket *notify;     /* RUNTIME_DIR/notify (sd_notify), NULL if it could not be made */

@@ -78,6 +78,7 @@ typedef struct Unit {
 
         UnitRefs deps[_DEP_KIND_MAX];
         bool in_load_queue;
+        bool in_waiting;          /* listed in Manager.waiting */
         bool job_running;         /* the job's action has begun (else it waits for ordering) */
         bool job_irreversible;
         int condition_result;     /* -1 not tested, 0 failed, 1 passed */
