@@ -10,10 +10,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "console.h"
 #include "forward.h"
 #include "journal-glue.h"
 #include "journal/journal.h"
 #include "lib/log.h"
+#include "lib/strbuf.h"
+#include "control/protocol.h"
 #include "lib/strv.h"
 #include "lib/timespan.h"
 #include "manager.h"
@@ -33,6 +36,7 @@ struct ManagerJournal {
         LoopSource *sync_timer;
         SyslogServer *syslog;
         Forwarder *forward;     /* ForwardRules=, NULL: none */
+        Console *console;       /* ForwardToConsole=, NULL: off */
         Hashmap limits;         /* unit -> RateLimit */
         uint64_t lost;          /* not yet reported */
         bool sync_now;          /* a crit or worse entry is buffered */
@@ -134,6 +138,7 @@ static void journal_write_lost(ManagerJournal *j);
 
 static void journal_flush(ManagerJournal *j) {
         forwarder_flush(j->forward);
+        console_flush(j->console);
         if (!j->writer || j->in_write)
                 return;
         j->in_write = true;
@@ -155,6 +160,7 @@ static void journal_flush(ManagerJournal *j) {
 
 static void journal_add(ManagerJournal *j, const JournalEntry *e) {
         forwarder_entry(j->forward, e);
+        console_entry(j->console, e);
         if (!j->writer)
                 return;
         int r = journal_writer_add(j->writer, e);
@@ -226,7 +232,7 @@ static bool journal_ratelimit(ManagerJournal *j, const char *unit) {
 void manager_journal_line(Manager *m, const char *unit, const char *ident, pid_t pid, uid_t uid, int priority,
                           int facility, int stream, const char *msg, size_t len) {
         ManagerJournal *j = m->journal;
-        if (!j || (!j->writer && !j->forward))
+        if (!j || (!j->writer && !j->forward && !j->console))
                 return;
         if (!journal_ratelimit(j, unit))
                 return;
@@ -253,6 +259,154 @@ int manager_journal_sync(Manager *m) {
         return r;
 }
 
+typedef struct LastLines {
+        StrBuf *out;
+        const char *host;
+} LastLines;
+
+static int last_line_cb(const JournalEntry *e, void *userdata) {
+        LastLines *l = userdata;
+        journal_format_entry(l->out, e, JOURNAL_OUTPUT_SHORT, l->host, true);
+        return 0;
+}
+
+int manager_journal_last_lines(Manager *m, const char *unit, unsigned n, StrBuf *out) {
+        ManagerJournal *j = m->journal;
+        if (!j || !j->writer || !j->dir)
+                return 0;
+        journal_flush(j); /* what is buffered is part of the answer */
+        JournalReader *r = NULL;
+        int k = journal_reader_open(j->dir, &r);
+        if (k < 0)
+                return k;
+        char host[256] = "localhost";
+        (void) gethostname(host, sizeof host - 1);
+        char *units[] = { (char *) unit, NULL };
+        JournalFilter f;
+        journal_filter_init(&f);
+        f.units = units;
+        LastLines l = { .out = out, .host = host };
+        k = journal_query(r, &f, n, false, last_line_cb, &l);
+        journal_reader_free(r);
+        /* the formatter ends each entry in '\n'; the record wants none at the end */
+        if (out->len > 0 && out->data[out->len - 1] == '\n')
+                out->data[--out->len] = 0;
+        return k;
+}
+
+/* ---- logs-read: entries served to users who cannot read the files ---- */
+
+typedef struct Serve {
+        StrBuf *out;
+        bool truncated;
+} Serve;
+
+static void hex_add(StrBuf *b, const char *key, const void *p, size_t n) {
+        static const char digits[] = "0123456789abcdef";
+        StrBuf v = {};
+        for (size_t i = 0; i < n; i++) {
+                unsigned char c = ((const unsigned char *) p)[i];
+                strbuf_putc(&v, digits[c >> 4]);
+                strbuf_putc(&v, digits[c & 15]);
+        }
+        control_record_add(b, key, v.data ? v.data : "");
+        strbuf_done(&v);
+}
+
+static int serve_cb(const JournalEntry *e, void *userdata) {
+        Serve *s = userdata;
+        if (s->out->len > 6u * 1024 * 1024) {
+                s->truncated = true;
+                return -ENOBUFS;
+        }
+        control_record_addf(s->out, "SEQNUM", "%llu", (unsigned long long) e->seqnum);
+        control_record_addf(s->out, "REALTIME", "%llu", (unsigned long long) e->realtime);
+        control_record_addf(s->out, "MONOTONIC", "%llu", (unsigned long long) e->monotonic);
+        hex_add(s->out, "BOOT", e->boot_id, sizeof e->boot_id);
+        control_record_addf(s->out, "PID", "%u", e->pid);
+        control_record_addf(s->out, "UID", "%u", e->uid);
+        control_record_addf(s->out, "PRIORITY", "%d", e->priority);
+        control_record_addf(s->out, "FACILITY", "%d", e->facility);
+        control_record_addf(s->out, "STREAM", "%d", e->stream);
+        hex_add(s->out, "UNIT", e->unit, e->unit_len);
+        hex_add(s->out, "IDENT", e->ident, e->ident_len);
+        hex_add(s->out, "MESSAGE", e->message, e->message_len);
+        control_record_end(s->out);
+        return 0;
+}
+
+int manager_journal_serve(Manager *m, uid_t uid, char **args, StrBuf *out, StrBuf *err) {
+        ManagerJournal *j = m->journal;
+        if (!j || !j->dir) {
+                strbuf_puts(err, "No journal is kept (Storage=none).\n");
+                return -ENOENT;
+        }
+        journal_flush(j);
+        JournalFilter f;
+        journal_filter_init(&f);
+        char **units = NULL;
+        uint64_t lines = 0;
+        bool reverse = false, have_re = false;
+        regex_t re;
+        int r = 0;
+        for (char **a = args; a && *a && r >= 0; a++) {
+                const char *v = strchr(*a, '=');
+                if (!v)
+                        continue;
+                v++;
+                if (strncmp(*a, "unit=", 5) == 0)
+                        r = strv_extend(&units, v);
+                else if (strncmp(*a, "prio=", 5) == 0)
+                        r = sscanf(v, "%d %d", &f.prio_min, &f.prio_max) == 2 ? 0 : -EINVAL;
+                else if (strncmp(*a, "since=", 6) == 0)
+                        f.since = strtoull(v, NULL, 10);
+                else if (strncmp(*a, "until=", 6) == 0)
+                        f.until = strtoull(v, NULL, 10);
+                else if (strncmp(*a, "lines=", 6) == 0)
+                        lines = strtoull(v, NULL, 10);
+                else if (strncmp(*a, "reverse=", 8) == 0)
+                        reverse = streq(v, "1");
+                else if (strncmp(*a, "boot=", 5) == 0) {
+                        f.boot = true;
+                        (void) journal_boot_id(f.boot_id);
+                } else if (strncmp(*a, "grep=", 5) == 0 && !have_re) {
+                        bool lower = true;
+                        for (const char *p = v; *p; p++)
+                                if (*p >= 'A' && *p <= 'Z')
+                                        lower = false;
+                        if (regcomp(&re, v, REG_EXTENDED | REG_NOSUB | (lower ? REG_ICASE : 0)) != 0)
+                                r = -EINVAL;
+                        else {
+                                have_re = true;
+                                f.grep = &re;
+                        }
+                }
+        }
+        f.units = units;
+        if (uid != 0) {
+                /* Everyone else sees the entries of their own processes only. */
+                f.uid_only = true;
+                f.uid = (uint32_t) uid;
+        }
+        JournalReader *reader = NULL;
+        if (r >= 0)
+                r = journal_reader_open(j->dir, &reader);
+        Serve s = { .out = out };
+        if (r >= 0)
+                r = journal_query(reader, &f, lines, reverse, serve_cb, &s);
+        if (s.truncated) {
+                strbuf_puts(err, "Output truncated; narrow the query (-n, --since, -u).\n");
+                r = 0;
+        }
+        journal_reader_free(reader);
+        if (have_re)
+                regfree(&re);
+        strv_free(units);
+        if (r < 0)
+                strbuf_printf(err, "Failed to read the journal: %s\n", strerror(-r));
+        return r;
+}
+
 void manager_journal_reopen(Manager *m) {
         if (m->journal)
                 forwarder_reopen(m->journal->forward);
@@ -266,7 +420,7 @@ bool manager_journal_busy(Manager *m) {
 static void journal_log_sink(int level, const char *unit, const char *text, void *userdata) {
         Manager *m = userdata;
         ManagerJournal *j = m->journal;
-        if (!j || (!j->writer && !j->forward) || j->in_write)
+        if (!j || (!j->writer && !j->forward && !j->console) || j->in_write)
                 return;
         JournalEntry e = {
                 .unit = unit ? unit : "superd", .unit_len = strlen(unit ? unit : "superd"), .ident = "superd",
@@ -284,10 +438,14 @@ int manager_journal_setup(Manager *m) {
                 return -ENOMEM;
         j->manager = m;
         m->journal = j;
+        if (c->forward_to_console > 0 || (c->forward_to_console < 0 && m->foreground))
+                (void) console_new(m, &j->console);
+        /* services' lines reach stderr through the console writer only */
+        log_set_service_lines_to_stderr(false);
         (void) forwarder_new(m, &j->forward);
         if (c->storage == JOURNAL_STORAGE_NONE) {
-                /* nothing stored; forwarding and the syslog socket still work */
-                if (j->forward) {
+                /* nothing stored; forwarding, the console and the syslog socket still work */
+                if (j->forward || j->console) {
                         log_set_sink(journal_log_sink, m);
                         (void) syslog_server_new(m, &j->syslog);
                 }
@@ -297,6 +455,7 @@ int manager_journal_setup(Manager *m) {
         if (!j->dir) {
                 m->journal = NULL;
                 forwarder_free(j->forward);
+                console_free(j->console);
                 free(j);
                 return -ENOMEM;
         }
@@ -314,7 +473,7 @@ int manager_journal_setup(Manager *m) {
         int r = journal_writer_open(j->dir, &wc, &j->writer);
         if (r < 0) {
                 log_warning_errno(r, "Failed to open the journal in '%s', messages are not stored: %m", j->dir);
-                if (j->forward) {
+                if (j->forward || j->console) {
                         log_set_sink(journal_log_sink, m);
                         (void) syslog_server_new(m, &j->syslog);
                 }
@@ -334,6 +493,7 @@ void manager_journal_free(Manager *m) {
         log_set_sink(NULL, NULL);
         syslog_server_free(j->syslog);
         j->forward = forwarder_free(j->forward);
+        j->console = console_free(j->console);
         loop_source_free(j->sync_timer);
         journal_writer_close(j->writer);
         const char *k;

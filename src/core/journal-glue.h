@@ -59,6 +59,15 @@ void manager_journal_line(Manager *m, const char *unit, const char *ident, pid_t
 void manager_journal_flush(Manager *m);
 /* Flush + fsync now (superctl logs --sync). */
 int manager_journal_sync(Manager *m);
+/* The unit's last n entries from the journal, in "short" format, lines
+ * separated by '\n' (superctl status). */
+typedef struct StrBuf StrBuf;
+int manager_journal_last_lines(Manager *m, const char *unit, unsigned n, StrBuf *out);
+/* logs-read: the entries matching args ("unit=", "prio=MIN MAX",
+ * "since=", "until=", "lines=", "reverse=1", "boot=1", "grep="), as
+ * records with hex-encoded UNIT, IDENT and MESSAGE; a uid other than 0
+ * sees only entries with its uid. */
+int manager_journal_serve(Manager *m, uid_t uid, char **args, StrBuf *out, StrBuf *err);
 /* SIGUSR1: reopen ForwardRules= files. */
 void manager_journal_reopen(Manager *m);
 /* True when the journal cannot take more now (back-pressure on pipes). */

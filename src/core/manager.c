@@ -23,15 +23,6 @@
 
 extern char **environ;
 
-static void manager_log_hook(int level, const char *unit, const char *text, void *userdata) {
-        Manager *m = userdata;
-        if (level > LOG_INFO)
-                return; /* status shows what systemd's journal would at its default level */
-        Unit *u = hashmap_get(&m->units, unit);
-        if (u)
-                unit_add_log_line(u, text);
-}
-
 static void manager_final_sweep_check(Manager *m);
 
 static void manager_orphan_reaped(const siginfo_t *si, void *userdata) {
@@ -75,7 +66,6 @@ int manager_new(const ManagerOptions *o, Manager **ret) {
                 manager_free(m);
                 return r;
         }
-        log_set_hook(manager_log_hook, m);
         *ret = m;
         return 0;
 }
@@ -104,7 +94,6 @@ static void manager_free_units(Manager *m) {
 Manager *manager_free(Manager *m) {
         if (!m)
                 return NULL;
-        log_set_hook(NULL, NULL);
         control_server_free(m->control);
         notify_socket_free(m->notify);
         manager_free_units(m);

@@ -268,11 +268,7 @@ void unit_append_properties(Unit *u, StrBuf *b) {
 
 void unit_append_log_lines(Unit *u, StrBuf *b) {
         StrBuf lines = {};
-        for (unsigned i = 0; i < UNIT_LOG_LINES; i++) {
-                const char *l = u->log_lines[(u->log_next + i) % UNIT_LOG_LINES];
-                if (l)
-                        strbuf_printf(&lines, "%s%s", lines.len ? "\n" : "", l);
-        }
-        control_record_add(b, "LastLogLines", lines.data);
+        (void) manager_journal_last_lines(u->manager, u->name, 10, &lines);
+        control_record_add(b, "LastLogLines", lines.data ? lines.data : "");
         strbuf_done(&lines);
 }

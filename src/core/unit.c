@@ -71,8 +71,6 @@ Unit *unit_free(Unit *u) {
         unit_free_dependencies(u);
         unit_file_free(u->file);
         unit_file_free(u->pending_file);
-        for (unsigned i = 0; i < UNIT_LOG_LINES; i++)
-                free(u->log_lines[i]);
         free(u->invocation_id);
         strv_free(u->alias_names);
         free(u->name);
@@ -122,19 +120,6 @@ void unit_new_invocation(Unit *u) {
                 snprintf(hex + 2 * i, 3, "%02x", b[i]);
         free(u->invocation_id);
         u->invocation_id = strdup(hex);
-}
-
-void unit_add_log_line(Unit *u, const char *text) {
-        char ts[64], *copy;
-        time_t t = time(NULL);
-        struct tm tm;
-        localtime_r(&t, &tm);
-        strftime(ts, sizeof ts, "%b %d %H:%M:%S", &tm);
-        if (asprintf(&copy, "%s %s", ts, text) < 0)
-                return;
-        free(u->log_lines[u->log_next]);
-        u->log_lines[u->log_next] = copy;
-        u->log_next = (u->log_next + 1) % UNIT_LOG_LINES;
 }
 
 void unit_apply_pending_file(Unit *u) {

@@ -49,8 +49,6 @@ typedef struct JobWaiter {
         struct JobWaiter *next;
 } JobWaiter;
 
-#define UNIT_LOG_LINES 10
-
 typedef struct Unit {
         Manager *manager;
         char *name;
@@ -73,8 +71,6 @@ typedef struct Unit {
         usec_t inactive_enter_timestamp, inactive_enter_monotonic;
         usec_t inactive_exit_timestamp, inactive_exit_monotonic;
 
-        char *log_lines[UNIT_LOG_LINES]; /* recent output and messages, a ring */
-        unsigned log_next;
 
         UnitRefs deps[_DEP_KIND_MAX];
         bool in_load_queue;
@@ -109,7 +105,6 @@ int unit_type_stop(Unit *u);
 void unit_remove_from_queues(Unit *u);
 /* Called by the type's state machine after every state change. */
 void unit_notify(Unit *u, UnitActiveState old, UnitActiveState new_state);
-void unit_add_log_line(Unit *u, const char *text);
 /* Applies pending_file (after a reload) while the unit is inactive. */
 void unit_apply_pending_file(Unit *u);
 /* A new InvocationID for the next run. */

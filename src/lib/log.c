@@ -18,6 +18,18 @@ static void *log_hook_userdata;
 static log_sink_t log_sink;
 static void *log_sink_userdata;
 static bool log_service_file = true;
+static bool log_service_stderr = true;
+static log_stderr_writer_t log_stderr_writer;
+static void *log_stderr_writer_userdata;
+
+void log_set_service_lines_to_stderr(bool on) {
+        log_service_stderr = on;
+}
+
+void log_set_stderr_writer(log_stderr_writer_t w, void *userdata) {
+        log_stderr_writer = w;
+        log_stderr_writer_userdata = userdata;
+}
 
 void log_set_sink(log_sink_t sink, void *userdata) {
         log_sink = sink;
@@ -79,7 +91,8 @@ static void format_timestamp(char *buf, size_t size) {
 }
 
 /* One write(2) per line, so concurrent writers never interleave a line. */
-static void log_write_line(int level, const char *who, int pid, const char *text, size_t len) {
+static void log_write_line(int level, const char *who, int pid, const char *text, size_t len, bool to_file,
+                           bool to_stderr) {
         char ts[64];
         format_timestamp(ts, sizeof ts);
         StrBuf b = {};
@@ -88,12 +101,15 @@ static void log_write_line(int level, const char *who, int pid, const char *text
         strbuf_putc(&b, '\n');
         if (b.oom)
                 return;
-        if (log_file_fd >= 0)
+        if (log_file_fd >= 0 && to_file)
                 (void) !write(log_file_fd, b.data, b.len);
-        if (log_to_stderr && level <= log_stderr_level) {
+        if (to_stderr && log_to_stderr && level <= log_stderr_level) {
                 /* stderr gets no timestamp: the supervisor above us adds its own. */
                 size_t ts_len = strlen(ts) + 1;
-                (void) !write(STDERR_FILENO, b.data + ts_len, b.len - ts_len);
+                if (log_stderr_writer)
+                        log_stderr_writer(b.data + ts_len, b.len - ts_len, log_stderr_writer_userdata);
+                else
+                        (void) !write(STDERR_FILENO, b.data + ts_len, b.len - ts_len);
         }
         strbuf_done(&b);
 }
@@ -110,7 +126,7 @@ int log_internalv(int level, int error, const char *unit, const char *fmt, va_li
                         int n = unit ? snprintf(line, sizeof line, "%s: %s", unit, text)
                                      : snprintf(line, sizeof line, "%s", text);
                         log_write_line(level, log_ident, (int) getpid(), line,
-                                       MIN((size_t) n, sizeof line - 1));
+                                       MIN((size_t) n, sizeof line - 1), true, true);
                         if (log_sink)
                                 log_sink(level, unit, text, log_sink_userdata);
                 }
@@ -133,8 +149,8 @@ int log_internal(int level, int error, const char *unit, const char *fmt, ...) {
 }
 
 void log_service_line(const char *ident, const char *unit, int pid, int level, const char *text, size_t len) {
-        if (log_service_file)
-                log_write_line(level, ident, pid, text, len);
+        if (log_service_file || log_service_stderr)
+                log_write_line(level, ident, pid, text, len, log_service_file, log_service_stderr);
         if (log_hook) {
                 char line[1024];
                 snprintf(line, sizeof line, "%s[%d]: %.*s", ident, pid, (int) MIN(len, sizeof line), text);

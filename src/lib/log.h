@@ -30,6 +30,13 @@ void log_set_hook(log_hook_t hook, void *userdata);
 typedef void (*log_sink_t)(int level, const char *unit, const char *text, void *userdata);
 void log_set_sink(log_sink_t sink, void *userdata);
 void log_set_service_lines_to_file(bool on);
+/* Services' lines on stderr too (default on; off once the journal's
+ * ForwardToConsole= takes them over). */
+void log_set_service_lines_to_stderr(bool on);
+/* Replaces write(2) to fd 2 (the journal's console writer: non-blocking,
+ * bounded); NULL restores it. */
+typedef void (*log_stderr_writer_t)(const char *data, size_t len, void *userdata);
+void log_set_stderr_writer(log_stderr_writer_t w, void *userdata);
 
 /* Writes one line attributed to unit (NULL: the manager itself). */
 int log_internal(int level, int error, const char *unit, const char *fmt, ...) _printf_(4, 5);
