@@ -815,11 +815,15 @@ static void socket_port_accept(Socket *s, SocketPort *p) {
                         s->trigger_count--;
                         if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
                                 socket_emfile(s, errno);
-                        else if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+                        else if (errno == EAGAIN) {
+                                /* The queue drained: the shortage, if any, is over. */
+                                if (s->emfile_logged)
+                                        log_unit_info(s->unit->name, "Accepting connections again.");
+                                s->emfile_logged = false;
+                        } else if (errno != EINTR && errno != ECONNABORTED)
                                 log_unit_warning_errno(s->unit->name, errno, "Failed to accept, ignoring: %m");
                         return;
                 }
-                s->emfile_logged = false;
                 if (len < sizeof(sa_family_t))
                         sa.ss_family = AF_UNIX;
                 socket_handle_connection(s, fd, (struct sockaddr *) &sa);
