@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """logbench.py BUILD — the journal's benchmarks (issue 4):
 1. one service writes 1,000,000 lines of 100 bytes (one write per line) until
-   all are durably stored: superd's journal vs `cat > file`, s6-log, svlogd;
+   all are durably stored: superd's journal vs `cat > file`, s6-log, svlogd,
+   supervisord;
 2. queries on a journal of 10,000,000 entries across 100 units, generated
    with the library (bench/journal-gen.c).
 Prints a Markdown table. Needs root for drop_caches-free, repeatable runs."""
@@ -74,6 +75,54 @@ def bench_superd():
     return "superd journal", N / dt, cpu, N - got
 
 
+def bench_supervisord():
+    """supervisord capturing the program's stdout into a file (no rotation)."""
+    d = TMP / "supervisord"
+    d.mkdir()
+    out = d / "gen.log"
+    conf = d / "supervisord.conf"
+    conf.write_text(f"""[unix_http_server]
+file={d}/sock
+[supervisord]
+logfile={d}/supervisord.log
+pidfile={d}/pid
+nodaemon=true
+[rpcinterface:supervisor]
+supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+[supervisorctl]
+serverurl=unix://{d}/sock
+[program:gen]
+command={TMP}/linegen {N}
+autostart=false
+autorestart=false
+startsecs=0
+stdout_logfile={out}
+stdout_logfile_maxbytes=0
+""")
+    sv = subprocess.Popen(["supervisord", "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    ctl = ["supervisorctl", "-c", str(conf)]
+    for _ in range(100):
+        if subprocess.run(ctl + ["status"], capture_output=True).returncode in (0, 3):
+            break
+        time.sleep(0.1)
+    cpu0 = cpu_of(sv.pid)
+    t = time.perf_counter()
+    subprocess.run(ctl + ["start", "gen"], capture_output=True)
+    # all lines in the file (polling its size; supervisorctl itself takes ~0.3 s a call)
+    deadline = time.monotonic() + 600
+    while (not out.exists() or out.stat().st_size < N * 101) and time.monotonic() < deadline:
+        time.sleep(0.001)
+    fd = os.open(out, os.O_RDONLY)
+    os.fsync(fd)
+    os.close(fd)
+    dt = time.perf_counter() - t
+    cpu = cpu_of(sv.pid) - cpu0
+    got = count_file(out)()
+    sv.terminate()
+    sv.wait()
+    return "supervisord", N / dt, cpu, N - got
+
+
 def count_file(path):
     def f():
         try:
@@ -108,6 +157,8 @@ def main():
         (TMP / "sv").mkdir()
         (TMP / "sv/config").write_text("s67108864\n")
         rows.append(pipe_logger("runit svlogd", ["svlogd", str(TMP / "sv")], count_dir(TMP / "sv")))
+    if shutil.which("supervisord"):
+        rows.append(bench_supervisord())
     print(f"\n{N:,} lines of 100 bytes, one write per line, until durable:\n")
     print("| logger | lines/s | logger CPU s | lost |\n|---|---|---|---|")
     for name, rate, cpu, lost in rows:
