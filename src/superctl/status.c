@@ -84,6 +84,24 @@ static void main_comm(const char *procs, int pid, char *buf, size_t size) {
         }
 }
 
+/* Socket units, as systemctl shows them: Triggers, Listen, the counters. */
+static void print_socket(Record r) {
+        if (!*get(r, "Listen"))
+                return;
+        if (*get(r, "Triggers"))
+                printf("   Triggers: %s\n", get(r, "Triggers"));
+        else if (*get(r, "Builtin"))
+                printf("    Builtin: %s\n", get(r, "Builtin"));
+        _cleanup_strv_free_ char **lines = strv_split(get(r, "Listen"), "\n");
+        STRV_FOREACH(l, lines) {
+                const char *sp = strchr(*l, ' ');
+                if (sp)
+                        printf("     Listen: %s (%.*s)\n", sp + 1, (int) (sp - *l - 6), *l + 6);
+        }
+        printf("   Accepted: %s; Connected: %s; Refused: %s\n", get(r, "NAccepted"), get(r, "NConnections"),
+               get(r, "NRefused"));
+}
+
 static void print_active(Record r) {
         const char *active = get(r, "ActiveState"), *sub = get(r, "SubState"), *result = get(r, "Result");
         printf("     Active: %s%s%s", bullet_color(active), active, use_color() && *bullet_color(active) ? "\033[0m" : "");
@@ -110,6 +128,7 @@ static void print_active(Record r) {
                                         sizeof desc));
         if (*get(r, "StatusText"))
                 printf("     Status: \"%s\"\n", get(r, "StatusText"));
+        print_socket(r);
 }
 
 static void print_processes(Record r) {

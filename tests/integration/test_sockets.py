@@ -334,6 +334,8 @@ def test_enabled_socket_starts_with_sockets_target_and_status(inst):
     assert tcp_talk(port, b"boot") == b"boot"
     st = inst.ctl("status", "en.socket").stdout
     assert "active (listening)" in st
+    assert f"Listen: 127.0.0.1:{port} (Stream)" in st and "Builtin: echo" in st
+    assert "Accepted: 1; Connected: 0; Refused: 0" in st
     ls = inst.ctl_ok("list-sockets").stdout
     assert re.search(rf"127\.0\.0\.1:{port} +en\.socket +builtin:echo +1 ", ls), ls
     assert "Before=" in inst.ctl_ok("show", "en.socket").stdout
