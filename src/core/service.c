@@ -1,4 +1,5 @@
 #include "service.h"
+#include "service-internal.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -67,7 +68,7 @@ static const char *const result_names[_SERVICE_RESULT_MAX] = {
 };
 
 /* States in which a timer runs, and what it means when it fires. */
-static bool state_has_timer(ServiceState st) {
+bool service_state_has_timer(ServiceState st) {
         switch (st) {
         case SERVICE_CONDITION:
         case SERVICE_START_PRE:
@@ -120,13 +121,13 @@ static const ServiceSettings *settings(Unit *u) {
 }
 
 static void service_enter_stop(Unit *u, ServiceResult r);
-static void service_enter_signal(Unit *u, ServiceState st, ServiceResult r);
+void service_enter_signal(Unit *u, ServiceState st, ServiceResult r);
 static void service_enter_stop_post(Unit *u, ServiceResult r);
 static void service_enter_dead(Unit *u, ServiceResult r);
 static void service_enter_start_pre(Unit *u);
 static void service_enter_start(Unit *u);
-static void service_enter_start_post(Unit *u);
-static void service_enter_running(Unit *u, ServiceResult r);
+void service_enter_start_post(Unit *u);
+void service_enter_running(Unit *u, ServiceResult r);
 static void service_enter_condition(Unit *u);
 static void service_timer_fired(LoopSource *src, usec_t now, void *userdata);
 
@@ -144,7 +145,7 @@ void service_init(Unit *u) {
         };
 }
 
-static void service_unwatch_main(Unit *u) {
+void service_unwatch_main(Unit *u) {
         Service *s = &u->service;
         s->main_watch = loop_source_free(s->main_watch);
         s->exec_watch = loop_source_free(s->exec_watch);
@@ -171,7 +172,7 @@ void service_done(Unit *u) {
         s->status_text = NULL;
 }
 
-static void service_arm_timer(Unit *u, usec_t relative) {
+void service_arm_timer(Unit *u, usec_t relative) {
         Service *s = &u->service;
         s->timer_deadline = USEC_INFINITY;
         if (relative == USEC_INFINITY) {
@@ -187,52 +188,16 @@ static void service_arm_timer(Unit *u, usec_t relative) {
                 log_unit_warning(u->name, "Failed to arm timer, ignoring.");
 }
 
-/* --- watchdog (WatchdogSec=, WATCHDOG=1) --------------------------------- */
-
-/* The watchdog runs from the main process's start until the service stops. */
-static bool state_has_watchdog(ServiceState st) {
-        return st == SERVICE_START || st == SERVICE_START_POST || st == SERVICE_RUNNING || st == SERVICE_RELOAD;
-}
-
-usec_t service_watchdog_usec(Unit *u) {
-        const Service *s = &u->service;
-        return s->watchdog_override != USEC_INFINITY ? s->watchdog_override : settings(u)->watchdog;
-}
-
-static void service_watchdog_stop(Unit *u) {
-        if (u->service.watchdog_timer)
-                loop_time_set(u->service.watchdog_timer, USEC_INFINITY);
-}
-
-static void service_watchdog_fired(LoopSource *src, usec_t now, void *userdata);
-
-/* A ping (or the start): the next one is due within the interval. */
-static void service_watchdog_reset(Unit *u) {
-        Service *s = &u->service;
-        usec_t usec = service_watchdog_usec(u);
-        if (usec == 0 || usec == USEC_INFINITY || !state_has_watchdog(s->state)) {
-                service_watchdog_stop(u);
-                return;
-        }
-        s->watchdog_timestamp = now_realtime();
-        s->watchdog_monotonic = now_monotonic();
-        usec_t when = s->watchdog_monotonic + usec;
-        if (s->watchdog_timer)
-                loop_time_set(s->watchdog_timer, when);
-        else if (loop_add_time(u->manager->loop, when, service_watchdog_fired, u, &s->watchdog_timer) < 0)
-                log_unit_warning(u->name, "Failed to arm the watchdog timer, ignoring.");
-}
-
-static void service_set_state(Unit *u, ServiceState st) {
+void service_set_state(Unit *u, ServiceState st) {
         Service *s = &u->service;
         UnitActiveState old = unit_active_state(u);
         ServiceState old_state = s->state;
         s->state = st;
-        if (!state_has_timer(st) && s->timer) {
+        if (!service_state_has_timer(st) && s->timer) {
                 loop_time_set(s->timer, USEC_INFINITY);
                 s->timer_deadline = USEC_INFINITY;
         }
-        if (!state_has_watchdog(st))
+        if (!service_state_has_watchdog(st))
                 service_watchdog_stop(u);
         if (old_state != st)
                 log_unit_debug(u->name, "Changed %s -> %s", state_names[old_state], state_names[st]);
@@ -247,13 +212,13 @@ static usec_t timeout_or_default(bool set, usec_t v, usec_t def) {
         return v == 0 ? USEC_INFINITY : v;
 }
 
-static usec_t service_timeout_start(Unit *u) {
+usec_t service_timeout_start(Unit *u) {
         const ServiceSettings *ss = settings(u);
         return timeout_or_default(ss->timeout_start_set, ss->timeout_start,
                                   u->manager->config.default_timeout_start);
 }
 
-static usec_t service_timeout_stop(Unit *u) {
+usec_t service_timeout_stop(Unit *u) {
         const ServiceSettings *ss = settings(u);
         return timeout_or_default(ss->timeout_stop_set, ss->timeout_stop,
                                   u->manager->config.default_timeout_stop);
@@ -383,7 +348,7 @@ static bool service_main_alive(Unit *u) {
 /* Watches pid as the main process: by SIGCHLD if it is our child, else
  * through its pidfd (MAINPID= of a stranger, a process re-adopted after a
  * crash). */
-static int service_watch_main(Unit *u, pid_t pid, bool child) {
+int service_watch_main(Unit *u, pid_t pid, bool child) {
         Service *s = &u->service;
         int r = pidref_set(&s->main_pid, pid);
         if (r < 0)
@@ -401,7 +366,7 @@ static int service_watch_main(Unit *u, pid_t pid, bool child) {
         return r;
 }
 
-static bool pid_is_our_child(pid_t pid) {
+bool service_pid_is_our_child(pid_t pid) {
         pid_t ppid = 0;
         return process_get_ppid(pid, &ppid) >= 0 && ppid == getpid();
 }
@@ -442,7 +407,7 @@ static void service_find_forked_main(Unit *u, pid_t original) {
                 log_unit_debug(u->name, "Main PID unknown.");
                 return;
         }
-        bool child = pid_is_our_child(pid);
+        bool child = service_pid_is_our_child(pid);
         if (service_watch_main(u, pid, child) < 0)
                 return;
         s->exec_main_pid = pid;
@@ -564,7 +529,7 @@ static bool service_kill_processes(Unit *u, ServiceState st) {
         return service_has_processes(u);
 }
 
-static void service_enter_signal(Unit *u, ServiceState st, ServiceResult r) {
+void service_enter_signal(Unit *u, ServiceState st, ServiceResult r) {
         const KillSettings *k = &unit_settings(u)->kill;
         bool kill9 = st == SERVICE_STOP_SIGKILL || st == SERVICE_FINAL_SIGKILL;
         bool stop_phase = st == SERVICE_STOP_SIGTERM || st == SERVICE_STOP_SIGKILL;
@@ -616,7 +581,7 @@ static void service_enter_stop(Unit *u, ServiceResult r) {
                 service_enter_signal(u, SERVICE_STOP_SIGTERM, SERVICE_SUCCESS);
 }
 
-static void service_enter_running(Unit *u, ServiceResult r) {
+void service_enter_running(Unit *u, ServiceResult r) {
         const ServiceSettings *ss = settings(u);
         Service *s = &u->service;
         /* A forking daemon whose PID we could not learn stays running. */
@@ -632,7 +597,7 @@ static void service_enter_running(Unit *u, ServiceResult r) {
                 service_enter_stop(u, SERVICE_SUCCESS);
 }
 
-static void service_enter_start_post(Unit *u) {
+void service_enter_start_post(Unit *u) {
         if (!service_run_controls(u, SERVICE_EXEC_START_POST, SERVICE_START_POST, service_timeout_start(u)))
                 service_enter_running(u, SERVICE_SUCCESS);
 }
@@ -1065,130 +1030,6 @@ void service_reset_failed(Unit *u) {
         s->restart_attempt = 0;
 }
 
-/* --- the readiness protocol (sd_notify(3)) ------------------------------ */
-
-static void service_watchdog_fired(LoopSource *src, usec_t now, void *userdata) {
-        Unit *u = userdata;
-        Service *s = &u->service;
-        if (!state_has_watchdog(s->state))
-                return;
-        log_unit_error(u->name, "Watchdog timeout (limit %llums)!",
-                       (unsigned long long) (service_watchdog_usec(u) / USEC_PER_MSEC));
-        s->watchdog_kill = true;
-        service_enter_signal(u, SERVICE_STOP_SIGTERM, SERVICE_FAILURE_WATCHDOG);
-}
-
-NotifyAccess service_notify_access(Unit *u) {
-        const ServiceSettings *ss = settings(u);
-        if (!ss->notify_access_set && ss->notify_access == NOTIFY_NONE &&
-            (ss->type == SERVICE_NOTIFY || ss->watchdog > 0))
-                return NOTIFY_MAIN;
-        return ss->notify_access;
-}
-
-bool service_notify_main_pid_ok(Unit *u, pid_t pid, bool sender_is_main, uid_t sender_uid) {
-        Service *s = &u->service;
-        const char *why = NULL;
-        if (pid == s->main_pid.pid)
-                return true;
-        if (sender_uid != 0 && !sender_is_main)
-                why = "only the main process may change it";
-        else if (pid == getpid() || manager_unit_by_pid(u->manager, pid) != u)
-                why = "it is not a process of this unit";
-        if (!why)
-                return true;
-        log_unit_warning(u->name, "New main PID %d refused: %s.", (int) pid, why);
-        return false;
-}
-
-/* MAINPID=: supervise pid instead of the current main process. */
-static void service_notify_main_pid(Unit *u, pid_t pid) {
-        Service *s = &u->service;
-        if (pid == s->main_pid.pid)
-                return;
-        if (s->state != SERVICE_START && s->state != SERVICE_START_POST && s->state != SERVICE_RUNNING &&
-            s->state != SERVICE_RELOAD)
-                return;
-        service_unwatch_main(u);
-        bool child = pid_is_our_child(pid);
-        if (service_watch_main(u, pid, child) < 0) {
-                service_unwatch_main(u);
-                log_unit_warning(u->name, "Failed to watch new main PID %d, ignoring.", (int) pid);
-                return;
-        }
-        s->exec_main_pid = pid;
-        log_unit_debug(u->name, "Main PID changed to %d.", (int) pid);
-        manager_save_unit_state(u->manager, u);
-        if (child && kill(pid, 0) < 0 && errno == ESRCH)
-                service_unwatch_main(u);
-}
-
-/* EXTEND_TIMEOUT_USEC=: at least usec more for the current step. */
-static void service_extend_timeout(Unit *u, usec_t usec) {
-        Service *s = &u->service;
-        if (s->timer_deadline == USEC_INFINITY || !state_has_timer(s->state) || s->state == SERVICE_AUTO_RESTART)
-                return;
-        usec_t now = now_monotonic();
-        usec_t when = usec >= USEC_INFINITY - now ? USEC_INFINITY : now + usec;
-        if (when <= s->timer_deadline)
-                return;
-        log_unit_debug(u->name, "Timeout of state '%s' extended by %llums.", state_names[s->state],
-                       (unsigned long long) (usec / USEC_PER_MSEC));
-        s->timer_deadline = when;
-        loop_time_set(s->timer, when);
-}
-
-static void service_notify_state(Unit *u, const NotifyMessage *msg) {
-        Service *s = &u->service;
-        if ((msg->fields & NOTIFY_STOPPING) && (s->state == SERVICE_START || s->state == SERVICE_START_POST ||
-                                                s->state == SERVICE_RUNNING || s->state == SERVICE_RELOAD)) {
-                /* It is on its way out: wait for its exit under TimeoutStopSec=. */
-                service_set_state(u, SERVICE_STOP_SIGTERM);
-                service_arm_timer(u, service_timeout_stop(u));
-                return;
-        }
-        if ((msg->fields & NOTIFY_RELOADING) && s->state == SERVICE_RUNNING) {
-                s->reload_result = SERVICE_SUCCESS;
-                service_set_state(u, SERVICE_RELOAD);
-                service_arm_timer(u, service_timeout_start(u));
-                if (!(msg->fields & NOTIFY_READY))
-                        return;
-        }
-        if (!(msg->fields & NOTIFY_READY))
-                return;
-        if (s->state == SERVICE_START && settings(u)->type == SERVICE_NOTIFY)
-                service_enter_start_post(u);
-        else if (s->state == SERVICE_RELOAD && !pidref_is_set(&s->control_pid))
-                service_enter_running(u, SERVICE_SUCCESS);
-}
-
-void service_notify_message(Unit *u, const NotifyMessage *msg, pid_t sender) {
-        Service *s = &u->service;
-        if (msg->fields & NOTIFY_MAINPID)
-                service_notify_main_pid(u, msg->main_pid);
-        if (msg->fields & NOTIFY_STATUS) {
-                free(s->status_text);
-                s->status_text = msg->status[0] ? strdup(msg->status) : NULL;
-        }
-        if (msg->fields & NOTIFY_ERRNO)
-                s->status_errno = msg->errno_value;
-        if (msg->fields & NOTIFY_WATCHDOG_USEC) {
-                s->watchdog_override = msg->watchdog_usec;
-                service_watchdog_reset(u);
-        }
-        if (msg->fields & NOTIFY_EXTEND_TIMEOUT)
-                service_extend_timeout(u, msg->extend_timeout_usec);
-        if (msg->fields & NOTIFY_WATCHDOG)
-                service_watchdog_reset(u);
-        if ((msg->fields & NOTIFY_WATCHDOG_TRIGGER) && state_has_watchdog(s->state)) {
-                log_unit_error(u->name, "Watchdog request (WATCHDOG=trigger) from PID %d.", (int) sender);
-                s->watchdog_kill = true;
-                service_enter_signal(u, SERVICE_STOP_SIGTERM, SERVICE_FAILURE_WATCHDOG);
-                return;
-        }
-        service_notify_state(u, msg);
-}
-
 /* --- process tracking: cgroup, re-adoption, reexec ------------------------ */
 
 void service_cgroup_changed(Unit *u) {
@@ -1254,13 +1095,13 @@ void service_stop_leftovers(Unit *u) {
 
 void service_resume(Unit *u, usec_t timer_deadline) {
         Service *s = &u->service;
-        if (state_has_timer(s->state) && timer_deadline != USEC_INFINITY) {
+        if (service_state_has_timer(s->state) && timer_deadline != USEC_INFINITY) {
                 usec_t now = now_monotonic();
                 service_arm_timer(u, timer_deadline > now ? timer_deadline - now : 0);
         } else if (s->state == SERVICE_RUNNING)
                 service_arm_timer(u, settings(u)->runtime_max);
         service_watchdog_reset(u);
         /* The processes we wait for may have ended while we were away. */
-        if (state_has_timer(s->state) && s->state != SERVICE_AUTO_RESTART && s->state != SERVICE_RUNNING)
+        if (service_state_has_timer(s->state) && s->state != SERVICE_AUTO_RESTART && s->state != SERVICE_RUNNING)
                 service_cgroup_changed(u);
 }
