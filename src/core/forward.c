@@ -217,6 +217,10 @@ static void tcp_retry(LoopSource *s, usec_t now, void *userdata) {
 /* Drops what was sent and a frame cut in the middle; frames start at 0. */
 static void tcp_compact(Target *t, bool cut) {
         size_t p = 0;
+        if (t->buf.len == 0) {
+                t->off = 0;
+                return;
+        }
         while (p < t->buf.len) {
                 size_t len = 0, q = p;
                 while (q < t->buf.len && t->buf.data[q] != ' ')

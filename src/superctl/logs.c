@@ -499,7 +499,7 @@ int logs_main(int argc, char **argv) {
         out.escape = isatty(STDOUT_FILENO);
         if (gethostname(out.host, sizeof out.host) < 0)
                 strcpy(out.host, "localhost");
-        if (!dir_arg && f.uid_only && journal_unreadable(dir)) {
+        if (!dir_arg && getuid() != 0 && journal_unreadable(dir)) {
                 if (follow)
                         fprintf(stderr, "Following needs read access to the journal (root or group adm); "
                                         "showing your entries so far.\n");
