@@ -26,6 +26,7 @@
 #include "manager.h"
 #include "notify.h"
 #include "output.h"
+#include "socket.h"
 
 #define SERIALIZE_MAX (64u * 1024u * 1024u)
 
@@ -88,6 +89,14 @@ static void serialize_unit(StrBuf *b, Unit *u) {
                 SER_U("watchdog-override", s->watchdog_override);
                 if (s->status_text && !strchr(s->status_text, '\n'))
                         strbuf_printf(b, "status-text=%s\n", s->status_text);
+        }
+        if (u->type == UNIT_SOCKET && u->socket) {
+                Socket *so = u->socket;
+                strbuf_printf(b, "socket-state=%s\n", socket_state_to_string(so->state));
+                /* The listening fds stay open through the exec. */
+                for (size_t i = 0; i < so->n_ports; i++)
+                        if (so->ports[i].fd >= 0 && fd_set_cloexec(so->ports[i].fd, false) >= 0)
+                                strbuf_printf(b, "socket-fd=%zu %d\n", i, so->ports[i].fd);
         }
         strbuf_puts(b, "end\n");
 }
@@ -223,7 +232,29 @@ typedef struct UnitRestore {
         bool main_adopted;
         ServiceState state;
         usec_t timer_deadline;
+        SocketState socket_state;
+        int socket_fds[64];       /* by port index, -1 where none */
 } UnitRestore;
+
+#define UNIT_RESTORE_INIT(unit)                                                                     \
+        ((UnitRestore) { .u = (unit), .state = _SERVICE_STATE_MAX, .timer_deadline = USEC_INFINITY, \
+                         .socket_state = _SOCKET_STATE_MAX })
+
+static void restore_socket_field(UnitRestore *x, const char *key, const char *val) {
+        if (streq(key, "socket-state"))
+                x->socket_state = socket_state_from_string(val);
+        else if (streq(key, "socket-fd")) {
+                unsigned idx;
+                int fd;
+                if (sscanf(val, "%u %d", &idx, &fd) != 2 || fd < 0 || fcntl(fd, F_GETFD) < 0)
+                        return;
+                (void) fd_set_cloexec(fd, true);
+                if (idx < ELEMENTSOF(x->socket_fds) && x->socket_fds[idx] < 0)
+                        x->socket_fds[idx] = fd;
+                else
+                        close(fd);
+        }
+}
 
 static void restore_field(UnitRestore *x, const char *key, const char *val) {
         Unit *u = x->u;
@@ -308,6 +339,14 @@ static void restore_field(UnitRestore *x, const char *key, const char *val) {
 
 static void restore_unit(Manager *m, UnitRestore *x) {
         Unit *u = x->u;
+        if (u->type == UNIT_SOCKET) {
+                size_t n = ELEMENTSOF(x->socket_fds);
+                if (socket_adopt(u, x->socket_state, x->socket_fds, n) < 0 &&
+                    (x->socket_state == SOCKET_LISTENING || x->socket_state == SOCKET_RUNNING))
+                        log_unit_warning(u->name, "Failed to listen again after reexecution.");
+                u->last_active_state = unit_active_state(u);
+                return;
+        }
         if (u->type != UNIT_SERVICE) {
                 u->last_active_state = unit_active_state(u);
                 return;
@@ -348,7 +387,7 @@ int manager_deserialize(Manager *m) {
         m->deserialize_fd = safe_close(m->deserialize_fd);
         if (!text)
                 return log_error_errno(-ENOMEM, "Failed to read the serialized state: %m");
-        UnitRestore x = { .u = NULL };
+        UnitRestore x = UNIT_RESTORE_INIT(NULL);
         size_t n_units = 0;
         for (char *line = text, *next; line && *line; line = next) {
                 next = strchr(line, '\n');
@@ -360,7 +399,7 @@ int manager_deserialize(Manager *m) {
                                 restore_unit(m, &x);
                                 n_units++;
                         }
-                        x = (UnitRestore) { .u = NULL };
+                        x = UNIT_RESTORE_INIT(NULL);
                         continue;
                 }
                 if (!val)
@@ -370,8 +409,12 @@ int manager_deserialize(Manager *m) {
                         Unit *u = NULL;
                         if (manager_load_unit(m, val, &u) < 0)
                                 log_warning("Failed to load unit '%s' after reexecution, ignoring.", val);
-                        x = (UnitRestore) { .u = u, .state = _SERVICE_STATE_MAX, .timer_deadline = USEC_INFINITY };
-                } else if (x.u)
+                        x = UNIT_RESTORE_INIT(u);
+                        for (size_t i = 0; i < ELEMENTSOF(x.socket_fds); i++)
+                                x.socket_fds[i] = -1;
+                } else if (x.u && startswith(line, "socket-"))
+                        restore_socket_field(&x, line, val);
+                else if (x.u)
                         restore_field(&x, line, val);
                 else if (streq(line, "stream"))
                         output_stream_deserialize(m, val);

@@ -265,6 +265,14 @@ static int port_open(Socket *s, const SocketListen *l, SocketPort *p) {
         /* superd accepts on non-blocking sockets; a service given the listening
          * fds (Accept=no) gets them blocking, as systemd-socket-activate does. */
         int nb = k->accept || k->builtin != SOCKET_BUILTIN_NONE ? SOCK_NONBLOCK : 0;
+        size_t idx = (size_t) (p - s->ports);
+        if (idx < s->n_adopt_fds && s->adopt_fds[idx] >= 0) {
+                /* Kept across daemon-reexec: bound and listening already. */
+                p->fd = TAKE_FD(s->adopt_fds[idx]);
+                char buf[160];
+                p->display = strdup(socket_address_format(&p->addr, buf, sizeof buf));
+                return p->display ? 0 : -ENOMEM;
+        }
         p->fd = socket(family, type | SOCK_CLOEXEC | nb, 0);
         if (p->fd < 0 && family == AF_INET6 && p->addr.bare_port && errno == EAFNOSUPPORT) {
                 /* No IPv6 here: a bare port means 0.0.0.0. */
@@ -554,6 +562,37 @@ int socket_start(Unit *u) {
         }
         if (r == 0)
                 socket_enter_start_post(s);
+        return 0;
+}
+
+SocketState socket_state_from_string(const char *name) {
+        for (SocketState st = 0; st < _SOCKET_STATE_MAX; st++)
+                if (streq(state_names[st], name))
+                        return st;
+        return _SOCKET_STATE_MAX;
+}
+
+int socket_adopt(Unit *u, SocketState st, int *fds, size_t n_fds) {
+        Socket *s = u->socket;
+        int r = s && (st == SOCKET_LISTENING || st == SOCKET_RUNNING) ? 0 : -EINVAL;
+        if (r == 0) {
+                const SocketSettings *k = settings(u);
+                s->adopt_fds = fds;
+                s->n_adopt_fds = n_fds;
+                r = socket_acl_load(s);
+                if (r >= 0 && (read_banner(k->banner_file, &s->banner, &s->banner_len) < 0 ||
+                               read_banner(k->refused_banner_file, &s->refused_banner, &s->refused_banner_len) < 0))
+                        log_unit_warning(u->name, "Failed to read banner file, ignoring.");
+                if (r >= 0)
+                        r = socket_open_ports(s);
+                s->adopt_fds = NULL;
+                s->n_adopt_fds = 0;
+        }
+        for (size_t i = 0; i < n_fds; i++)
+                safe_close(fds[i]); /* those not taken */
+        if (r < 0)
+                return r;
+        socket_set_state(s, st);
         return 0;
 }
 

@@ -108,6 +108,8 @@ struct Socket {
         LoopSource *timer;
 
         JobWaiter trigger_waiter; /* the service start job of an Accept=no trigger */
+        int *adopt_fds;           /* listening fds handed over by daemon-reexec, by port index */
+        size_t n_adopt_fds;
         Unit *trigger_unit;      /* the service it waits on, NULL: none */
 
         BuiltinConn *builtins;   /* list, owned */
@@ -127,6 +129,12 @@ typedef struct SocketConnection {
 int socket_init(Unit *u);
 void socket_done(Unit *u);
 int socket_start(Unit *u);
+/* After daemon-reexec: listen again on the fds the old process kept (owned
+ * from here on; -1 entries are opened anew), in state listening or running,
+ * without running ExecStartPre= again. */
+int socket_adopt(Unit *u, SocketState st, int *fds, size_t n_fds);
+/* "listening" -> SOCKET_LISTENING, ...; _SOCKET_STATE_MAX if unknown. */
+SocketState socket_state_from_string(const char *s);
 int socket_stop(Unit *u);
 void socket_reset_failed(Unit *u);
 int socket_active_state(const Unit *u);

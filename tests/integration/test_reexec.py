@@ -74,3 +74,50 @@ def test_reexec_picks_up_new_binary(inst, tmp_path):
     wait_for(lambda: inst.answers(), what="answers after reexec")
     assert inst.main_pid("svc") == pid
     assert inst.prop("svc", "ActiveState") == "active"
+
+
+def socket_inodes(pid):
+    out = set()
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            t = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue
+        if t.startswith("socket:"):
+            out.add(t)
+    return out
+
+
+def listening_inode(port):
+    """The inode of the TCP socket listening on 127.0.0.1:port (from /proc/net/tcp)."""
+    want = "0100007F:%04X" % port
+    with open("/proc/net/tcp") as f:
+        for line in f.readlines()[1:]:
+            fields = line.split()
+            if fields[1] == want and fields[3] == "0A":
+                return "socket:[%s]" % fields[9]
+    return None
+
+
+def test_reexec_keeps_listening_sockets(sd):
+    """SPEC 4: daemon-reexec keeps every listening socket: the same socket
+    (inode) serves before and after, and connections are answered."""
+    from sockutil import free_port, tcp_talk, wait_listening
+    port = free_port()
+    sd.write_unit("re.socket", f"""
+        [Socket]
+        ListenStream=127.0.0.1:{port}
+        Builtin=echo
+        """)
+    sd.ctl_ok("start", "re.socket")
+    wait_listening(port)
+    assert tcp_talk(port, b"before") == b"before"
+    inode = listening_inode(port)
+    assert inode and inode in socket_inodes(sd.proc.pid)
+    sd.ctl_ok("daemon-reexec")
+    wait_for(lambda: "Deserialized" in sd.logtext(), what="the new superd to take over")
+    wait_for(lambda: sd.state("re.socket") == ("active", "listening"), what="the socket listening again")
+    assert listening_inode(port) == inode            # the very same socket, never closed
+    assert tcp_talk(port, b"after") == b"after"
+    sd.ctl_ok("stop", "re.socket")
+    wait_for(lambda: listening_inode(port) is None, what="the socket closed on stop")
