@@ -21,8 +21,9 @@ def build_probe(tmp_path):
     return exe
 
 
-def probe(port, **kw):
+def probe(port, sd=None, **kw):
     line = tcp_talk(port, **kw).decode()
+    assert line.startswith("uid="), f"no answer from the probe: {line!r}\n" + (sd.logtext()[-3000:] if sd else "")
     return dict(kv.split("=", 1) for kv in line.split())
 
 
@@ -53,7 +54,7 @@ def test_per_connection_user_root_limits_env(sd, tmp_path, test_user):
     sd.ctl_ok("start", "probe.socket")
     seen = []
     for _ in range(3):
-        p = probe(port)
+        p = probe(port, sd)
         assert p["uid"] == str(test_user["uid"]) and p["euid"] == str(test_user["uid"])
         assert p["gid"] == str(test_user["group_gid"])
         assert p["marker"] == "1"            # inside RootDirectory=
