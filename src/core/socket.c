@@ -879,6 +879,13 @@ static void socket_port_io(LoopSource *src, int fd, uint32_t events, void *userd
                 builtin_datagram(s, p);
                 return;
         }
+        if (k->builtin != SOCKET_BUILTIN_NONE && p->type == SOCKET_LISTEN_FIFO) {
+                /* No service to hand a FIFO to: what is written is discarded. */
+                char buf[4096];
+                for (int i = 0; i < 16 && read(p->fd, buf, sizeof buf) > 0; i++)
+                        ;
+                return;
+        }
         if ((k->accept || k->builtin != SOCKET_BUILTIN_NONE) &&
             (p->type == SOCKET_LISTEN_STREAM || p->type == SOCKET_LISTEN_SEQPACKET)) {
                 socket_port_accept(s, p);
