@@ -407,6 +407,14 @@ int manager_journal_serve(Manager *m, uid_t uid, char **args, StrBuf *out, StrBu
         return r;
 }
 
+void manager_journal_reload(Manager *m) {
+        ManagerJournal *j = m->journal;
+        if (!j)
+                return;
+        j->forward = forwarder_free(j->forward);
+        (void) forwarder_new(m, &j->forward);
+}
+
 void manager_journal_reopen(Manager *m) {
         if (m->journal)
                 forwarder_reopen(m->journal->forward);

@@ -68,6 +68,8 @@ int manager_journal_last_lines(Manager *m, const char *unit, unsigned n, StrBuf 
  * records with hex-encoded UNIT, IDENT and MESSAGE; a uid other than 0
  * sees only entries with its uid. */
 int manager_journal_serve(Manager *m, uid_t uid, char **args, StrBuf *out, StrBuf *err);
+/* daemon-reload: read ForwardRules= again. */
+void manager_journal_reload(Manager *m);
 /* SIGUSR1: reopen ForwardRules= files. */
 void manager_journal_reopen(Manager *m);
 /* True when the journal cannot take more now (back-pressure on pipes). */

@@ -323,6 +323,7 @@ int manager_reload(Manager *m) {
         for (size_t i = 0; i < m->config_diag.n; i++)
                 log_warning("%s", m->config_diag.entries[i].text);
         log_set_max_level(m->config.log_level);
+        manager_journal_reload(m);
         tmpfiles_apply(m, false);
         generators_run(m);
         manager_refresh_alias_map(m);

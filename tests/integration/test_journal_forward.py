@@ -212,3 +212,24 @@ def test_tcp_queue_and_reconnect(inst):
     srv.close()
     s.close()
     assert inst.answers()
+
+
+def test_rules_reread_on_reload(sd):
+    conf = sd.root / "etc/superd/syslog.conf"
+    conf.parent.mkdir(parents=True, exist_ok=True)
+    a, b = sd.out / "a.log", sd.out / "b.log"
+    sock = sd.rundir / "syslog"
+    wait_for(sock.exists)
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    s.connect(str(sock))
+    s.send(b"<134>t: before any rules")   # no rules file yet: nothing forwarded
+    conf.write_text(f"local0.* {a}\n")
+    sd.ctl_ok("daemon-reload")
+    s.send(b"<134>t: first rules")
+    wait_for(lambda: a.exists() and "first rules" in a.read_text())
+    conf.write_text(f"local0.* {b}\n")
+    sd.ctl_ok("daemon-reload")
+    s.send(b"<134>t: second rules")
+    wait_for(lambda: b.exists() and "second rules" in b.read_text())
+    s.close()
+    assert "second rules" not in a.read_text() and "before any rules" not in a.read_text() + b.read_text()
