@@ -281,20 +281,25 @@ class Instance:
         return rc
 
     def kill_leftovers(self):
-        """Kills any process whose command line mentions this root (services
-        left behind by a daemon that was killed). Returns their pids."""
+        """Kills any process whose command line mentions this root, or whose
+        environment names this instance's notify socket (every service gets
+        NOTIFY_SOCKET=ROOT/run/superd/notify): services left behind by a
+        daemon that was killed. Returns their pids."""
         me = os.getpid()
         left = []
         key = str(self.root).encode()
+        env_key = b"NOTIFY_SOCKET=" + str(self.rundir / "notify").encode() + b"\0"
         for d in os.listdir("/proc"):
             if not d.isdigit() or int(d) == me:
                 continue
             try:
                 with open(f"/proc/{d}/cmdline", "rb") as f:
                     cmd = f.read()
+                with open(f"/proc/{d}/environ", "rb") as f:
+                    env = f.read() + b"\0"
             except OSError:
                 continue
-            if key in cmd and pid_alive(int(d)):
+            if (key in cmd or env_key in env) and pid_alive(int(d)):
                 left.append(int(d))
                 try:
                     os.kill(int(d), signal.SIGKILL)
