@@ -202,7 +202,7 @@ def test_timeout_stop_send_sigkill_no(sd):
     sd.ctl("stop", "stubborn")
     wait_for(lambda: "Skipping SIGKILL" in sd.logtext())
     assert pid_alive(pid)                # not killed
-    os.kill(pid, signal.SIGKILL)
+    os.killpg(pid, signal.SIGKILL)       # the shell and its sleep (it leads its session)
     sd.wait_state("stubborn", "failed")
 
 
