@@ -373,8 +373,10 @@ def test_forged_ready_from_another_process_refused(sd):
 def test_notify_access_main_refuses_other_unit_processes(sd, notify_tools):
     # A child of the main process is of the unit, but NotifyAccess=main (the
     # Type=notify default) only listens to the main process itself.
-    sender = ("import socket,os; s=socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); "
-              "s.sendto(b'READY=1', os.environ['NOTIFY_SOCKET'])")
+    # The sender stays a moment: a datagram from a process already gone
+    # cannot be tied to its unit (systemd has the same race).
+    sender = ("import socket,os,time; s=socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); "
+              "s.sendto(b'READY=1', os.environ['NOTIFY_SOCKET']); time.sleep(1)")
     for access, ready in (("main", False), ("all", True)):
         sd.write_unit(f"n-{access}", f"""
             [Service]
