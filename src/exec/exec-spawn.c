@@ -5,6 +5,12 @@
 #include "exec/exec-internal.h"
 
 #include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "lib/macro.h"
@@ -50,6 +56,46 @@ int exec_step_exit_status(ExecStep s) {
         return exec_step_table[s].exit_status;
 }
 
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+/* The kernel's struct clone_args, up to the cgroup field (clone3(2)). */
+struct spawn_clone_args {
+        uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
+                set_tid_size, cgroup;
+};
+
+/* The directory of the cgroup whose cgroup.procs fd is open. */
+static int cgroup_dir_of(int procs_fd) {
+        char link[64], path[PATH_MAX];
+        snprintf(link, sizeof link, "/proc/self/fd/%d", procs_fd);
+        ssize_t n = readlink(link, path, sizeof path - 1);
+        if (n <= 0)
+                return -1;
+        path[n] = 0;
+        char *slash = strrchr(path, '/');
+        if (!slash || strcmp(slash, "/cgroup.procs") != 0)
+                return -1;
+        *slash = 0;
+        return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+/* Moving a process into a cgroup takes a lock that waits for an RCU grace
+ * period (milliseconds); a child born inside it (clone3 CLONE_INTO_CGROUP)
+ * pays nothing. Returns the pid, 0 in the child, or -1 (errno) when the
+ * kernel cannot: then the caller forks and the child moves itself. */
+static pid_t spawn_into_cgroup(int procs_fd) {
+        int dir = cgroup_dir_of(procs_fd);
+        if (dir < 0)
+                return -1;
+        struct spawn_clone_args a = { .flags = CLONE_INTO_CGROUP, .exit_signal = SIGCHLD, .cgroup = (uint64_t) dir };
+        pid_t pid = (pid_t) syscall(SYS_clone3, &a, sizeof a);
+        if (pid != 0)
+                safe_close(dir);
+        return pid;
+}
+
 int exec_spawn(const ExecParams *p, pid_t *ret_pid, int *ret_report_fd) {
         int pipefd[2];
 
@@ -65,7 +111,13 @@ int exec_spawn(const ExecParams *p, pid_t *ret_pid, int *ret_report_fd) {
         if (pipe2(pipefd, O_CLOEXEC | O_NONBLOCK) < 0)
                 return -errno;
 
-        pid_t pid = fork();
+        ExecParams born_inside = *p;
+        pid_t pid = p->cgroup_procs_set && p->cgroup_procs_fd >= 0 ? spawn_into_cgroup(p->cgroup_procs_fd) : -1;
+        if (pid == 0) {
+                born_inside.cgroup_procs_set = false; /* nothing to move */
+                p = &born_inside;
+        } else if (pid < 0)
+                pid = fork();
         if (pid < 0) {
                 int r = -errno;
                 safe_close(pipefd[0]);
