@@ -86,6 +86,23 @@ static char *trim(char *s) {
         return s;
 }
 
+/* The next line of data at *pos, bounded, NULs made spaces, trimmed, in
+ * buf (INETD_LINE_MAX bytes); moves *pos past it and counts *line. */
+static char *next_line(const char *data, size_t size, size_t *pos, unsigned *line, char *buf) {
+        const char *nl = memchr(data + *pos, '\n', size - *pos);
+        size_t len = nl ? (size_t) (nl - data - *pos) : size - *pos;
+        size_t n = MIN(len, (size_t) INETD_LINE_MAX - 1);
+        (*line)++;
+        memcpy(buf, data + *pos, n);
+        buf[n] = 0;
+        for (size_t k = 0; k < n; k++)
+                if (buf[k] == 0)
+                        buf[k] = ' ';
+        *pos += len + (nl ? 1 : 0);
+        return trim(buf);
+}
+
+
 /* Collapses runs of whitespace to one space. */
 static void squeeze(char *s) {
         char *w = s;
@@ -143,19 +160,9 @@ int xinetd_parse(InetdConfig *cfg, const char *path, const char *data, size_t si
         size_t pending = (size_t) -1; /* service index (or defaults) waiting for '{' */
         bool pending_defaults = false;
         unsigned line = 0;
+        char buf[INETD_LINE_MAX];
         for (size_t pos = 0; pos < size;) {
-                const char *nl = memchr(data + pos, '\n', size - pos);
-                size_t len = nl ? (size_t) (nl - data - pos) : size - pos;
-                line++;
-                char buf[INETD_LINE_MAX];
-                size_t n = len < sizeof buf - 1 ? len : sizeof buf - 1;
-                memcpy(buf, data + pos, n);
-                buf[n] = 0;
-                for (size_t k = 0; k < n; k++)
-                        if (buf[k] == 0)
-                                buf[k] = ' ';
-                pos += len + (nl ? 1 : 0);
-                char *l = trim(buf);
+                char *l = next_line(data, size, &pos, &line, buf);
                 if (!*l || *l == '#')
                         continue;
                 if (want_brace) {
@@ -216,19 +223,9 @@ int xinetd_parse(InetdConfig *cfg, const char *path, const char *data, size_t si
 /* inetd.conf: "service socket_type protocol wait[.max] user[:group] server [argv0 args...]" */
 int inetd_parse(InetdConfig *cfg, const char *path, const char *data, size_t size) {
         unsigned line = 0;
+        char buf[INETD_LINE_MAX];
         for (size_t pos = 0; pos < size;) {
-                const char *nl = memchr(data + pos, '\n', size - pos);
-                size_t len = nl ? (size_t) (nl - data - pos) : size - pos;
-                line++;
-                char buf[INETD_LINE_MAX];
-                size_t n = len < sizeof buf - 1 ? len : sizeof buf - 1;
-                memcpy(buf, data + pos, n);
-                buf[n] = 0;
-                for (size_t k = 0; k < n; k++)
-                        if (buf[k] == 0)
-                                buf[k] = ' ';
-                pos += len + (nl ? 1 : 0);
-                char *l = trim(buf);
+                char *l = next_line(data, size, &pos, &line, buf);
                 if (!*l || *l == '#')
                         continue;
                 char *f[7] = {};
