@@ -54,6 +54,14 @@ static void install_answer(ControlConn *c, const char *verb, InstallChanges *ch,
 
 typedef int (*InstallOp)(const UnitLoadContext *ctx, char **names, InstallChanges *changes);
 
+/* Install verbs change the search directories they read (reenable reads
+ * after it wrote), so they ask the disk rather than the manager's index. */
+static UnitLoadContext disk_ctx(const Manager *m) {
+        UnitLoadContext ctx = m->load_ctx;
+        ctx.path_index = NULL;
+        return ctx;
+}
+
 /* Runs op (then `then`, for reenable) on the unit names of args. */
 static bool install_verb(ControlConn *c, char **args, const char *verb, InstallOp op, InstallOp then) {
         _cleanup_strv_free_ char **names = unit_args(args);
@@ -62,9 +70,10 @@ static bool install_verb(ControlConn *c, char **args, const char *verb, InstallO
                 return true;
         }
         InstallChanges ch = {};
-        int r = op(&c->manager->load_ctx, names, &ch);
+        UnitLoadContext ctx = disk_ctx(c->manager);
+        int r = op(&ctx, names, &ch);
         if (then && r != -ENOMEM) {
-                int k = then(&c->manager->load_ctx, names, &ch);
+                int k = then(&ctx, names, &ch);
                 if (r >= 0 || k == -ENOMEM)
                         r = k;
         }
@@ -99,18 +108,20 @@ bool control_verb_set_default(ControlConn *c, char **args) {
                 return true;
         }
         InstallChanges ch = {};
-        int r = unit_install_set_default(&c->manager->load_ctx, args[0], &ch);
+        UnitLoadContext ctx = disk_ctx(c->manager);
+        int r = unit_install_set_default(&ctx, args[0], &ch);
         install_answer(c, "set default", &ch, r);
         install_changes_done(&ch);
         return true;
 }
 
 bool control_verb_is_enabled(ControlConn *c, char **args) {
+        UnitLoadContext ctx = disk_ctx(c->manager);
         STRV_FOREACH(a, args) {
                 if (**a == '-')
                         continue;
                 UnitFileState s;
-                int r = unit_file_get_state(&c->manager->load_ctx, *a, &s);
+                int r = unit_file_get_state(&ctx, *a, &s);
                 if (r < 0 && r != -ENOENT) {
                         control_conn_errorf(c, INSTALL_EXIT_FAILURE, "Failed to get unit file state for %s: %s", *a,
                                             r == -EINVAL ? "Invalid unit name" : strerror(-r));
@@ -128,7 +139,8 @@ bool control_verb_get_default(ControlConn *c, char **args) {
         _cleanup_free_ char *name = NULL;
         const char *d = m->config.default_target;
         if (!d) {
-                int r = unit_install_get_default(&m->load_ctx, &name);
+                UnitLoadContext ctx = disk_ctx(m);
+                int r = unit_install_get_default(&ctx, &name);
                 if (r == -ENOMEM) {
                         control_conn_errorf(c, INSTALL_EXIT_FAILURE, "Failed to get default target: %s", strerror(-r));
                         return true;

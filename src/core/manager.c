@@ -115,6 +115,7 @@ Manager *manager_free(Manager *m) {
         free(m->waiting.items);
         loop_free(m->loop);
         unit_alias_map_free(m->alias_map);
+        unit_path_index_free(m->path_index);
         manager_config_defaults(&m->config);
         free(m->config.default_target);
         free(m->config.lang);
@@ -131,11 +132,26 @@ Manager *manager_free(Manager *m) {
         return NULL;
 }
 
-void manager_refresh_alias_map(Manager *m) {
+void manager_refresh_search_index(Manager *m) {
         m->load_ctx.alias_map = NULL;
+        m->load_ctx.path_index = NULL;
         m->alias_map = unit_alias_map_free(m->alias_map);
+        m->path_index = unit_path_index_free(m->path_index);
+        int r = unit_path_index_new(m->search_path, &m->path_index);
+        if (r >= 0)
+                m->load_ctx.path_index = m->path_index;
+        else
+                log_full_errno(LOG_DEBUG, r, "Failed to index the unit search path, looking up every name: %m");
         if (unit_alias_map_new(&m->load_ctx, &m->alias_map) >= 0)
                 m->load_ctx.alias_map = m->alias_map;
+}
+
+/* Before a unit is read: a search directory that changed since the index
+ * was built (a new unit file, drop-in directory, alias or mask) makes it
+ * read anew, so units written without daemon-reload are found. */
+static void manager_check_search_index(Manager *m) {
+        if (unit_path_index_is_stale(m->path_index))
+                manager_refresh_search_index(m);
 }
 
 Unit *manager_get_unit(Manager *m, const char *name) {
@@ -272,6 +288,7 @@ int manager_load_unit(Manager *m, const char *name, Unit **ret) {
                 return 0;
         }
         UnitFile *f = NULL;
+        manager_check_search_index(m);
         int r = unit_file_load(&m->load_ctx, full, &f);
         if (r < 0)
                 return r;
@@ -326,7 +343,7 @@ int manager_reload(Manager *m) {
         manager_journal_reload(m);
         tmpfiles_apply(m, false);
         generators_run(m);
-        manager_refresh_alias_map(m);
+        manager_refresh_search_index(m);
         const char *k;
         void *v;
         char **gone = NULL;
@@ -560,7 +577,7 @@ int manager_startup(Manager *m) {
                 log_warning("Failed to create '%s', ignoring: %m", m->units_state_dir);
         tmpfiles_apply(m, tmpfiles_is_boot(m));
         generators_run(m);
-        manager_refresh_alias_map(m);
+        manager_refresh_search_index(m);
         r = job_setup(m);
         if (r < 0)
                 return log_error_errno(r, "Failed to set up job dispatch: %m");

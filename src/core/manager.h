@@ -68,6 +68,7 @@ typedef struct Manager {
         char *dir_run, *dir_state, *dir_cache, *dir_logs, *dir_config; /* %t %S %C %L %E */
         UnitLoadContext load_ctx;
         UnitAliasMap *alias_map;  /* symlinks of the search path, read once per (re)load */
+        UnitPathIndex *path_index; /* names in the search path; read anew when it changes */
 
         ManagerConfig config;
         Diag config_diag;
@@ -125,8 +126,9 @@ int manager_startup(Manager *m);
 /* Creates the runtime dir (before the pid file is taken). */
 int manager_prepare_runtime_dir(Manager *m);
 
-/* Reads the search path's aliases anew (start-up, reload). */
-void manager_refresh_alias_map(Manager *m);
+/* Reads the search path's names and aliases anew (start-up, reload, and
+ * before a load once a search directory changed). */
+void manager_refresh_search_index(Manager *m);
 
 /* Finds or loads a unit by name (suffix completed). -EINVAL bad name, -ENOMEM. */
 int manager_load_unit(Manager *m, const char *name, Unit **ret);

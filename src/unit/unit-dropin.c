@@ -131,8 +131,12 @@ static int dropins_collect(const UnitFile *u, const UnitLoadContext *ctx, DropIn
                 return r;
         STRV_FOREACH(n, names)
                 STRV_FOREACH(dir, ctx ? ctx->search_path : NULL) {
-                        _cleanup_free_ char *p = NULL;
-                        if (asprintf(&p, "%s/%s.d", *dir, *n) < 0)
+                        _cleanup_free_ char *d = NULL, *p = NULL;
+                        if (asprintf(&d, "%s.d", *n) < 0)
+                                return -ENOMEM;
+                        if (!unit_dir_may_have(ctx, (size_t) (dir - ctx->search_path), d))
+                                continue;
+                        if (!(p = unit_path_join(*dir, d)))
                                 return -ENOMEM;
                         r = dropin_scan_dir(l, p);
                         if (r < 0)

@@ -41,6 +41,15 @@ static int scan_link_dir(const char *dir, const char *instance, char ***l) {
         return r;
 }
 
+/* scan_link_dir() of search directory `at`'s entry name, when it may be there. */
+static int scan_index_dir(const UnitLoadContext *ctx, size_t at, const char *name, const char *instance,
+                          char ***l) {
+        if (!unit_dir_may_have(ctx, at, name))
+                return 0;
+        _cleanup_free_ char *p = unit_path_join(ctx->search_path[at], name);
+        return p ? scan_link_dir(p, instance, l) : -ENOMEM;
+}
+
 int unit_file_wants_dirs(const UnitLoadContext *ctx, const char *name, char ***ret_wants, char ***ret_requires) {
         _cleanup_strv_free_ char **wants = NULL, **requires = NULL;
         _cleanup_free_ char *inst = NULL, *tmpl = unit_name_template_of(name);
@@ -51,11 +60,12 @@ int unit_file_wants_dirs(const UnitLoadContext *ctx, const char *name, char ***r
         const char *names[] = { name, tmpl };
         for (size_t i = 0; i < ELEMENTSOF(names) && names[i]; i++)
                 STRV_FOREACH(dir, ctx ? ctx->search_path : NULL) {
+                        size_t at = (size_t) (dir - ctx->search_path);
                         _cleanup_free_ char *w = NULL, *q = NULL;
-                        if (asprintf(&w, "%s/%s.wants", *dir, names[i]) < 0 ||
-                            asprintf(&q, "%s/%s.requires", *dir, names[i]) < 0)
+                        if (asprintf(&w, "%s.wants", names[i]) < 0 || asprintf(&q, "%s.requires", names[i]) < 0)
                                 return -ENOMEM;
-                        if (scan_link_dir(w, inst, &wants) < 0 || scan_link_dir(q, inst, &requires) < 0)
+                        if (scan_index_dir(ctx, at, w, inst, &wants) < 0 ||
+                            scan_index_dir(ctx, at, q, inst, &requires) < 0)
                                 return -ENOMEM;
                 }
         if (ret_wants)

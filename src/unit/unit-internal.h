@@ -24,6 +24,10 @@
 #define UNIT_WORDS_MAX 16384U       /* words of one value */
 #define UNIT_ASSIGNMENTS_MAX 100000U /* assignments of one unit, all files */
 
+/* False only when ctx's path index knows search directory dir lacks name:
+ * then there is no need to ask the disk (unit-path-index.c). */
+bool unit_dir_may_have(const UnitLoadContext *ctx, size_t dir, const char *name);
+
 /* ---- lexer (unit-lexer.c) ---- */
 
 typedef struct UnitLexCallbacks {

@@ -173,6 +173,8 @@ static int follow_chain(const UnitLoadContext *ctx, const char *path, const char
 static int search_name_depth(const UnitLoadContext *ctx, const char *name, Found *ret, char **ret_link,
                              unsigned depth) {
         STRV_FOREACH(dir, ctx ? ctx->search_path : NULL) {
+                if (!unit_dir_may_have(ctx, (size_t) (dir - ctx->search_path), name))
+                        continue;
                 _cleanup_free_ char *p = unit_path_join(*dir, name);
                 if (!p)
                         return -ENOMEM;

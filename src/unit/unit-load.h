@@ -17,6 +17,7 @@
 #include "unit-settings.h"
 
 typedef struct UnitAliasMap UnitAliasMap;
+typedef struct UnitPathIndex UnitPathIndex;
 
 typedef struct UnitLoadContext {
         char **search_path;     /* directories, first match wins */
@@ -29,7 +30,23 @@ typedef struct UnitLoadContext {
         const char *root;        /* --root DIR, or NULL; search_path is already under it */
         const UnitAliasMap *alias_map; /* optional: symlinks read once (unit_alias_map_new()); without
                                         * it every load scans the search directories for aliases */
+        const UnitPathIndex *path_index; /* optional: the names in each search directory
+                                          * (unit_path_index_new()); without it every lookup
+                                          * asks the disk */
 } UnitLoadContext;
+
+/* The top-level names of every directory of search_path, read once, and an
+ * inotify watch that tells when that is no longer true (unit-path-index.c).
+ * Build one per (re)load and set ctx->path_index; before each load ask
+ * unit_path_index_is_stale() and build a new one when it says so.
+ * -ENOMEM, or -errno when inotify is not available (then go without). */
+int unit_path_index_new(char **search_path, UnitPathIndex **ret);
+UnitPathIndex *unit_path_index_free(UnitPathIndex *idx);
+/* True when an entry appeared in or left a search directory since the
+ * index was read (one non-blocking read(2)). */
+bool unit_path_index_is_stale(UnitPathIndex *idx);
+/* 1: search_path[dir] has name; 0: it has not; -1: the index cannot say. */
+int unit_path_index_lookup(const UnitPathIndex *idx, char **search_path, size_t dir, const char *name);
 
 /* The symlinked unit names of the search path, read once. Build one per
  * (re)load of many units and set ctx->alias_map: finding UnitFile.aliases

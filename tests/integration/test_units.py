@@ -224,3 +224,25 @@ def test_dependencies_after_orders_start(sd):
         (sd.out / "go").write_text("")
     sd.wait_state("main", "active", "exited")
     assert sd.read_out("order").split() == ["dep", "main"]
+
+
+def test_search_dirs_change_without_reload(sd):
+    """superd indexes the search directories; what appears in them after
+    start-up (an instance drop-in directory, a whole new search directory,
+    a mask) is seen by the next load without daemon-reload."""
+    sd.write_unit("ix@", f"[Service]\nType=oneshot\nExecStart=/bin/sh -c 'echo base > {sd.out}/%i'\n")
+    sd.ctl_ok("start", "ix@one")
+    assert sd.read_out("one") == "base\n"
+    sd.write_unit("ix@two.service.d/o.conf",
+                  f"[Service]\nExecStart=\nExecStart=/bin/sh -c 'echo dropin > {sd.out}/%i'\n")
+    sd.ctl_ok("start", "ix@two")
+    assert sd.read_out("two") == "dropin\n"
+    late = sd.root / "run/systemd/system"
+    assert not late.exists()
+    late.mkdir(parents=True)
+    (late / "late.service").write_text(f"[Service]\nType=oneshot\nExecStart=/bin/sh -c 'echo late > {sd.out}/late'\n")
+    sd.ctl_ok("start", "late")
+    assert sd.read_out("late") == "late\n"
+    os.symlink("/dev/null", sd.units / "ix@three.service")
+    r = sd.ctl("start", "ix@three")
+    assert r.returncode == 1 and "masked" in r.stderr

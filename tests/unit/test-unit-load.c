@@ -101,6 +101,56 @@ static void test_precedence(void **state) {
         unit_file_free(u);
 }
 
+/* The index answers for the disk until a search directory changes, and
+ * says so at once; loads through it see what loads without it see. */
+static void test_path_index(void **state) {
+        Fixture *f = *state;
+        put(f, "lib/a.service", "[Service]\nExecStart=/bin/lib\n");
+        put(f, "etc/a.service.d/x.conf", "[Service]\nExecStart=\nExecStart=/bin/dropin\n");
+        UnitPathIndex *idx = NULL;
+        assert_int_equal(unit_path_index_new(f->dirs, &idx), 0);
+        assert_int_equal(unit_path_index_lookup(idx, f->dirs, 0, "a.service.d"), 1);
+        assert_int_equal(unit_path_index_lookup(idx, f->dirs, 0, "a.service"), 0);
+        assert_int_equal(unit_path_index_lookup(idx, f->dirs, 2, "a.service"), 1);
+        assert_int_equal(unit_path_index_lookup(idx, f->dirs, 3, "a.service"), -1);
+        assert_false(unit_path_index_is_stale(idx));
+        f->ctx.path_index = idx;
+        UnitFile *u = load(f, "a");
+        assert_string_equal(start0(u), "/bin/dropin");
+        unit_file_free(u);
+        /* A file inside a known drop-in directory is read from disk anyway. */
+        put(f, "etc/a.service.d/y.conf", "[Unit]\nDescription=late\n");
+        assert_false(unit_path_index_is_stale(idx));
+        u = load(f, "a");
+        assert_string_equal(u->s.description, "late");
+        unit_file_free(u);
+        /* A new unit file: stale at once; the old index does not know it. */
+        put(f, "run/b.service", "[Service]\nExecStart=/bin/b\n");
+        assert_true(unit_path_index_is_stale(idx));
+        assert_false(unit_path_index_is_stale(idx));
+        u = load(f, "b");
+        assert_int_equal(u->load_state, UNIT_NOT_FOUND);
+        unit_file_free(u);
+        unit_path_index_free(idx);
+        assert_int_equal(unit_path_index_new(f->dirs, &idx), 0);
+        f->ctx.path_index = idx;
+        u = load(f, "b");
+        assert_int_equal(u->load_state, UNIT_LOADED);
+        unit_file_free(u);
+        /* A search directory that does not exist yet is watched through its parent. */
+        char *dirs[] = { f->dirs[0], NULL, NULL };
+        assert_true(asprintf(&dirs[1], "%s/gen/late", f->root) > 0);
+        UnitPathIndex *idx2 = NULL;
+        assert_int_equal(unit_path_index_new(dirs, &idx2), 0);
+        assert_int_equal(unit_path_index_lookup(idx2, dirs, 1, "c.service"), 0);
+        put(f, "gen/late/c.service", "[Service]\nExecStart=/bin/c\n");
+        assert_true(unit_path_index_is_stale(idx2));
+        unit_path_index_free(idx2);
+        free(dirs[1]);
+        f->ctx.path_index = NULL;
+        unit_path_index_free(idx);
+}
+
 static void test_not_found_and_invalid(void **state) {
         Fixture *f = *state;
         UnitFile *u = load(f, "nope.service");
@@ -356,6 +406,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_dropin_deep_stack, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_load_path, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_list_and_state, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_path_index, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
