@@ -120,13 +120,25 @@ char *manager_cgroup_unit_of_pid(Manager *m, pid_t pid) {
         return strdup(rest);
 }
 
+/* 1 populated, 0 empty: from the open cgroup.events, else by path. */
+static bool service_cgroup_is_populated(Service *s) {
+        if (s->cgroup_events_fd >= 0) {
+                int r = cgroup_events_populated(s->cgroup_events_fd, NULL);
+                if (r >= 0)
+                        return r;
+        }
+        return cgroup_is_populated(s->cgroup_path);
+}
+
 static void service_cgroup_event(LoopSource *src, int fd, uint32_t events, void *userdata) {
         Unit *u = userdata;
         Service *s = &u->service;
         char buf[256];
-        /* Re-arms the notification; the content is read by path below. */
-        (void) pread(fd, buf, sizeof buf, 0);
-        if (cgroup_is_populated(s->cgroup_path))
+        /* Reading re-arms the notification. */
+        ssize_t k = pread(fd, buf, sizeof buf - 1, 0);
+        buf[k > 0 ? k : 0] = 0;
+        int populated = k > 0 ? cgroup_events_populated(fd, buf) : -EIO;
+        if (populated < 0 ? cgroup_is_populated(s->cgroup_path) : populated)
                 return;
         if (s->cgroup_release_pending) {
                 service_cgroup_release(u);
@@ -139,7 +151,7 @@ static int service_cgroup_watch(Unit *u) {
         Service *s = &u->service;
         if (s->cgroup_watch)
                 return 0;
-        int fd = cgroup_open_events(s->cgroup_path);
+        int fd = cgroup_open_events_at(s->cgroup_fd);
         if (fd < 0)
                 return fd;
         int r = loop_add_io(u->manager->loop, fd, EPOLLPRI, service_cgroup_event, u, &s->cgroup_watch);
@@ -174,9 +186,12 @@ int service_cgroup_attach(Unit *u) {
                         return u->manager->cgroup_root ? -ENOMEM : -ENOMEDIUM;
         }
         s->cgroup_release_pending = false;
-        int r = cgroup_create(s->cgroup_path);
-        if (r < 0)
-                return r;
+        if (s->cgroup_fd < 0) {
+                int fd = cgroup_open_dir(s->cgroup_path);
+                if (fd < 0)
+                        return fd;
+                s->cgroup_fd = fd;
+        }
         return service_cgroup_watch(u);
 }
 
@@ -188,10 +203,7 @@ int service_cgroup_prepare(Unit *u) {
         if (r < 0)
                 return log_unit_error_errno(u->name, r, "Failed to create cgroup '%s': %m", strempty(s->cgroup_path));
         service_cgroup_set_limits(u);
-        r = cgroup_open_procs(s->cgroup_path);
-        if (r < 0)
-                return log_unit_error_errno(u->name, r, "Failed to open cgroup '%s': %m", s->cgroup_path);
-        return r;
+        return s->cgroup_fd;
 }
 
 bool service_cgroup_active(Unit *u) {
@@ -199,12 +211,15 @@ bool service_cgroup_active(Unit *u) {
 }
 
 bool service_cgroup_populated(Unit *u) {
-        return u->service.cgroup_path && cgroup_is_populated(u->service.cgroup_path);
+        return u->service.cgroup_path && service_cgroup_is_populated(&u->service);
 }
 
 int service_cgroup_kill(Unit *u, int sig) {
         if (!u->service.cgroup_path)
                 return -ENOMEDIUM;
+        /* The usual case when a service stops: its processes already left. */
+        if (!service_cgroup_is_populated(&u->service))
+                return 0;
         return cgroup_kill(u->service.cgroup_path, sig);
 }
 
@@ -218,6 +233,7 @@ void service_cgroup_done(Unit *u) {
         Service *s = &u->service;
         s->cgroup_watch = loop_source_free(s->cgroup_watch);
         s->cgroup_events_fd = safe_close(s->cgroup_events_fd);
+        s->cgroup_fd = safe_close(s->cgroup_fd);
         free(s->cgroup_path);
         s->cgroup_path = NULL;
         s->cgroup_release_pending = false;
@@ -227,7 +243,7 @@ void service_cgroup_release(Unit *u) {
         Service *s = &u->service;
         if (!s->cgroup_path)
                 return;
-        if (cgroup_is_populated(s->cgroup_path)) {
+        if (service_cgroup_is_populated(s)) {
                 /* Killed processes are still on their way out: once empty. */
                 s->cgroup_release_pending = s->cgroup_watch != NULL;
                 return;

@@ -15,7 +15,7 @@
  * services are tracked by process group/session.
  *
  * Ownership: the Manager owns cgroup_root/cgroup_rel; the Service owns its
- * cgroup_path, events fd and watch. */
+ * cgroup_path, directory fd, events fd and watch. */
 #pragma once
 
 #include <stdbool.h>
@@ -35,8 +35,8 @@ char *manager_unit_cgroup_path(Manager *m, const char *unit_name);
 char *manager_cgroup_unit_of_pid(Manager *m, pid_t pid);
 
 /* Makes the service's cgroup (if not yet) and starts watching it. Returns
- * an O_CLOEXEC fd of its cgroup.procs for the child to join, -1 without
- * cgroups, or -errno. */
+ * the service's fd of the cgroup directory (still owned by the service) for
+ * the child to be born in, -1 without cgroups, or -errno. */
 int service_cgroup_prepare(Unit *u);
 /* The service has a cgroup (made or found again). */
 bool service_cgroup_active(Unit *u);

@@ -327,13 +327,13 @@ int unit_spawn(Unit *u, const ExecCommand *cmd, SpawnFlags flags, pid_t main_pid
         p.argv = argv;
         p.envp = env;
         p.set_watchdog_pid = spawn_has_watchdog(u, flags);
-        _cleanup_close_ int cgroup_fd = u->type == UNIT_SERVICE ? service_cgroup_prepare(u) : -1;
+        int cgroup_fd = u->type == UNIT_SERVICE ? service_cgroup_prepare(u) : -1; /* the service's */
         if (cgroup_fd < -1) {
                 spawn_stdio_done(&io);
                 return cgroup_fd;
         }
-        p.cgroup_procs_fd = cgroup_fd;
-        p.cgroup_procs_set = cgroup_fd >= 0;
+        p.cgroup_fd = cgroup_fd;
+        p.cgroup_set = cgroup_fd >= 0;
         pid_t pid;
         int report;
         r = exec_spawn(&p, &pid, &report);

@@ -141,6 +141,7 @@ void service_init(Unit *u) {
                 .control_report_fd = -1,
                 .timer_deadline = USEC_INFINITY,
                 .watchdog_override = USEC_INFINITY,
+                .cgroup_fd = -1,
                 .cgroup_events_fd = -1,
         };
 }

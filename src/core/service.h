@@ -104,6 +104,7 @@ typedef struct Service {
         /* Process tracking (cgroup-unit.h): the service's cgroup, watched
          * while it exists; removed once empty after the stop. */
         char *cgroup_path;
+        int cgroup_fd;                 /* the directory, for clone3 and *_at() */
         int cgroup_events_fd;
         LoopSource *cgroup_watch;
         bool cgroup_release_pending;   /* stopped; remove once empty */

@@ -590,8 +590,12 @@ _Noreturn void exec_child(const ExecParams *p, int report_fd) {
         int r;
 
         /* Before anything can fork: every descendant starts inside. */
-        if (p->cgroup_procs_set && p->cgroup_procs_fd >= 0 && write(p->cgroup_procs_fd, "0", 1) < 0)
-                child_fail(report_fd, EXEC_STEP_CGROUP, errno);
+        if (p->cgroup_set && p->cgroup_fd >= 0) {
+                int procs = openat(p->cgroup_fd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
+                if (procs < 0 || write(procs, "0", 1) < 0)
+                        child_fail(report_fd, EXEC_STEP_CGROUP, errno);
+                close(procs);
+        }
         r = child_setup_process(p, &report_fd, &step);
         if (r < 0)
                 child_fail(report_fd, step, -r);

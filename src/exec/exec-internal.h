@@ -25,3 +25,10 @@ typedef struct ExecReport {
  * execve(). On failure writes an ExecReport to report_fd and _exit()s with
  * exec_step_exit_status(). Never returns. */
 _Noreturn void exec_child(const ExecParams *p, int report_fd);
+
+/* Starts exec_child(p, report_fd) in a child that shares our memory until
+ * it execs, born in the cgroup cgroup_fd (-1: ours); we are suspended until
+ * then (exec-clone.c). Returns its pid, or -errno: -ENOSYS where this is not
+ * built, anything else where the kernel refuses; then fork instead. Only
+ * for p that needs no NSS lookup (no User=, Group=, SupplementaryGroups=). */
+pid_t exec_clone_shared(const ExecParams *p, int report_fd, int cgroup_fd);

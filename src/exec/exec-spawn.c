@@ -66,34 +66,22 @@ struct spawn_clone_args {
                 set_tid_size, cgroup;
 };
 
-/* The directory of the cgroup whose cgroup.procs fd is open. */
-static int cgroup_dir_of(int procs_fd) {
-        char link[64], path[PATH_MAX];
-        snprintf(link, sizeof link, "/proc/self/fd/%d", procs_fd);
-        ssize_t n = readlink(link, path, sizeof path - 1);
-        if (n <= 0)
-                return -1;
-        path[n] = 0;
-        char *slash = strrchr(path, '/');
-        if (!slash || strcmp(slash, "/cgroup.procs") != 0)
-                return -1;
-        *slash = 0;
-        return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-}
-
 /* Moving a process into a cgroup takes a lock that waits for an RCU grace
  * period (milliseconds); a child born inside it (clone3 CLONE_INTO_CGROUP)
  * pays nothing. Returns the pid, 0 in the child, or -1 (errno) when the
  * kernel cannot: then the caller forks and the child moves itself. */
-static pid_t spawn_into_cgroup(int procs_fd) {
-        int dir = cgroup_dir_of(procs_fd);
-        if (dir < 0)
-                return -1;
-        struct spawn_clone_args a = { .flags = CLONE_INTO_CGROUP, .exit_signal = SIGCHLD, .cgroup = (uint64_t) dir };
-        pid_t pid = (pid_t) syscall(SYS_clone3, &a, sizeof a);
-        if (pid != 0)
-                safe_close(dir);
-        return pid;
+static pid_t spawn_into_cgroup(int cgroup_fd) {
+        struct spawn_clone_args a = { .flags = CLONE_INTO_CGROUP, .exit_signal = SIGCHLD,
+                                      .cgroup = (uint64_t) cgroup_fd };
+        return (pid_t) syscall(SYS_clone3, &a, sizeof a);
+}
+
+/* User and group names are looked up in the child (getpwnam() and friends
+ * allocate and may talk to daemons), which a child sharing our memory must
+ * not do. */
+static bool spawn_needs_nss(const ExecParams *p) {
+        return p->user || p->group || (p->supplementary_groups && p->supplementary_groups[0]) ||
+               (p->working_directory && p->working_directory[0] == '~');
 }
 
 int exec_spawn(const ExecParams *p, pid_t *ret_pid, int *ret_report_fd) {
@@ -112,11 +100,18 @@ int exec_spawn(const ExecParams *p, pid_t *ret_pid, int *ret_report_fd) {
                 return -errno;
 
         ExecParams born_inside = *p;
-        pid_t pid = p->cgroup_procs_set && p->cgroup_procs_fd >= 0 ? spawn_into_cgroup(p->cgroup_procs_fd) : -1;
-        if (pid == 0) {
-                born_inside.cgroup_procs_set = false; /* nothing to move */
+        bool into_cgroup = p->cgroup_set && p->cgroup_fd >= 0;
+        born_inside.cgroup_set = false; /* nothing to move */
+        pid_t pid = -1;
+        if (!spawn_needs_nss(p)) {
+                pid = exec_clone_shared(&born_inside, pipefd[1], into_cgroup ? p->cgroup_fd : -1);
+                if (pid > 0)
+                        goto spawned;
+        }
+        pid = into_cgroup ? spawn_into_cgroup(p->cgroup_fd) : -1;
+        if (pid == 0)
                 p = &born_inside;
-        } else if (pid < 0)
+        else if (pid < 0)
                 pid = fork();
         if (pid < 0) {
                 int r = -errno;
@@ -129,6 +124,7 @@ int exec_spawn(const ExecParams *p, pid_t *ret_pid, int *ret_report_fd) {
                 exec_child(p, pipefd[1]); /* never returns */
         }
 
+spawned:
         safe_close(pipefd[1]);
         *ret_pid = pid;
         *ret_report_fd = pipefd[0];

@@ -81,10 +81,10 @@ typedef struct ExecParams {
         bool ignore_sigpipe;
         bool no_new_privileges;
         bool new_session;                 /* default behaviour: true */
-        int cgroup_procs_fd;              /* cgroup.procs of the service's cgroup (O_CLOEXEC), joined
-                                           * first by writing "0"; -1 (or 0 from a zeroed struct
-                                           * with cgroup_procs_set false): none */
-        bool cgroup_procs_set;
+        int cgroup_fd;                    /* the service's cgroup directory (O_CLOEXEC): the child is
+                                           * born in it, or joins it first thing; -1 (or 0 from a
+                                           * zeroed struct with cgroup_set false): none */
+        bool cgroup_set;
         bool set_watchdog_pid;            /* the child writes its pid into envp's "WATCHDOG_PID=" entry,
                                            * which the caller pads with room for 10 digits */
         bool set_listen_pid;              /* the same for "LISTEN_PID=" (socket activation) */

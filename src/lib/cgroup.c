@@ -185,13 +185,31 @@ int cgroup_open_events(const char *dir) {
         return fd < 0 ? negative_errno() : fd;
 }
 
-int cgroup_open_procs(const char *dir) {
-        char p[4096];
-        int r = cgroup_file(dir, "cgroup.procs", p, sizeof p);
-        if (r < 0)
-                return r;
-        int fd = open(p, O_WRONLY | O_CLOEXEC);
+int cgroup_open_dir(const char *dir) {
+        if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+                return negative_errno();
+        int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         return fd < 0 ? negative_errno() : fd;
+}
+
+int cgroup_open_events_at(int dir_fd) {
+        int fd = openat(dir_fd, "cgroup.events", O_RDONLY | O_CLOEXEC);
+        return fd < 0 ? negative_errno() : fd;
+}
+
+int cgroup_events_populated(int events_fd, const char *text) {
+        char buf[256];
+        if (!text) {
+                ssize_t k = pread(events_fd, buf, sizeof buf - 1, 0);
+                if (k < 0)
+                        return negative_errno();
+                buf[k] = 0;
+                text = buf;
+        }
+        const char *p = strstr(text, "populated ");
+        if (!p || (p != text && p[-1] != '\n'))
+                return -EBADMSG;
+        return p[10] == '1';
 }
 
 int cgroup_read_u64(const char *dir, const char *file, unsigned long long *ret) {

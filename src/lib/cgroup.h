@@ -28,9 +28,15 @@ bool cgroup_is_populated(const char *dir);
 int cgroup_kill(const char *dir, int sig);
 /* Opens dir/cgroup.events for EPOLLPRI watching (O_CLOEXEC). */
 int cgroup_open_events(const char *dir);
-/* Opens dir/cgroup.procs for writing (O_CLOEXEC), for a child to join with
- * write(fd, "0", 1) before anything else. */
-int cgroup_open_procs(const char *dir);
+/* Makes dir (EEXIST is fine) and opens it (O_RDONLY|O_DIRECTORY|O_CLOEXEC):
+ * the fd clone3(CLONE_INTO_CGROUP) wants, and the base for the *_at()
+ * calls, which then walk no path. */
+int cgroup_open_dir(const char *dir);
+/* Opens cgroup.events of the cgroup dir_fd for EPOLLPRI watching. */
+int cgroup_open_events_at(int dir_fd);
+/* 1 when "populated 1" is in text, or (text NULL) in what events_fd reads
+ * now; 0 when not; -errno. */
+int cgroup_events_populated(int events_fd, const char *text);
 /* Reads a number from dir/file (pids.current, memory.current); -ENOENT if
  * the controller is not enabled there. */
 int cgroup_read_u64(const char *dir, const char *file, unsigned long long *ret);

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 
 #include "exec/exec.h"
+#include "exec/exec-internal.h"
 #include "lib/macro.h"
 
 static char *const test_env[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C", NULL };
@@ -95,6 +96,46 @@ static void assert_failed(const RunResult *rr, ExecStep step, int error) {
 }
 
 #define SH(script) ((char *const[]) { "sh", "-c", (char *) (script), NULL })
+
+/* The child that shares our memory until it execs (no User=, so every
+ * spawn above took it where it is built): its failure report arrives, our
+ * errno survives it, and it fills the LISTEN_PID= slot with its own pid. */
+static void test_shared_memory_child(void **state) {
+        ExecParams p = params("/nonexistent/x", (char *const[]) { "x", NULL });
+        int pipefd[2];
+        assert_int_equal(pipe2(pipefd, O_CLOEXEC | O_NONBLOCK), 0);
+        errno = 4242;
+        pid_t pid = exec_clone_shared(&p, pipefd[1], -1);
+        int saved = errno;
+        safe_close(pipefd[1]);
+        if (pid == -ENOSYS) {
+                safe_close(pipefd[0]);
+                skip();
+        }
+        assert_true(pid > 0);
+        assert_int_equal(saved, 4242);
+        int status;
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        assert_int_equal(WEXITSTATUS(status), 203);
+        ExecFailure f;
+        assert_int_equal(exec_read_report(pipefd[0], &f), 1);
+        assert_int_equal(f.step, EXEC_STEP_EXEC);
+        assert_int_equal(f.error, ENOENT);
+        safe_close(pipefd[0]);
+}
+
+static void test_listen_pid_filled(void **state) {
+        char slot[] = "LISTEN_PID=0123456789";
+        char *env[] = { "PATH=/usr/bin:/bin", slot, NULL };
+        ExecParams p = params("/bin/sh", SH("printf %s \"$LISTEN_PID\""));
+        p.envp = env;
+        p.set_listen_pid = true;
+        RunResult rr = run(p);
+        assert_ok(&rr);
+        char want[32];
+        snprintf(want, sizeof want, "%d", (int) rr.pid);
+        assert_string_equal(rr.out, want);
+}
 
 static void test_step_table(void **state) {
         assert_string_equal(exec_step_to_string(EXEC_STEP_EXEC), "EXEC");
@@ -591,6 +632,8 @@ int main(void) {
                 cmocka_unit_test(test_setsid),
                 cmocka_unit_test(test_no_new_privileges),
                 cmocka_unit_test(test_chroot),
+                cmocka_unit_test(test_shared_memory_child),
+                cmocka_unit_test(test_listen_pid_filled),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
