@@ -19,8 +19,8 @@
  *
  * The child has to start on the new stack, which a C call of the system
  * call cannot do (it would return on our stack); a few instructions of
- * assembly do it, for x86-64. Elsewhere this returns -ENOSYS and the caller
- * forks. */
+ * assembly do it, for x86-64. Elsewhere (and under AddressSanitizer) this
+ * returns -ENOSYS and the caller forks. */
 #include "exec/exec-internal.h"
 
 #include <errno.h>
@@ -46,7 +46,15 @@ typedef struct ChildStart {
         int report_fd;
 } ChildStart;
 
-#if defined(__x86_64__)
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define __SANITIZE_ADDRESS__ 1
+#endif
+#endif
+
+/* AddressSanitizer cannot follow a child onto a stack it did not make (it
+ * reports the frames there as overflows), so sanitizer builds fork. */
+#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
 /* long clone3_on_stack(CloneArgs *args, size_t size, void (*fn)(void *), void *arg):
  * the parent gets the pid or -errno; the child, on args->stack, calls fn(arg),
  * which must not return. The system call keeps r8/r9 (only rcx, r11 and rax
