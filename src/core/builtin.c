@@ -140,19 +140,26 @@ static int pipe_fill(Pipe *p, int fd) {
         return 0;
 }
 
-/* echo: read, write back; stop reading while the buffer is full. */
+/* echo: registered edge-triggered for both directions, so the
+ * registration never changes: write back what is buffered until the socket
+ * is full, read until it is empty or the buffer full, and wait for the
+ * next edge of whichever blocked. Ends when everything read before EOF has
+ * gone back (or on an error). */
 static bool echo_step(BuiltinConn *c, uint32_t events) {
-        if ((events & EPOLLIN) && c->in.len < BUILTIN_BUF && pipe_fill(&c->in, c->fd) < 0)
-                return false;
-        if (c->in.len > c->in.off && pipe_flush(&c->in, c->fd) < 0)
-                return false;
-        if ((events & (EPOLLERR | EPOLLHUP)) && !(events & EPOLLIN))
-                return false;
-        bool pending = c->in.len > c->in.off;
-        if (c->in.eof && !pending)
-                return false;
-        set_events(c->io, &c->events, (c->in.eof || c->in.len >= BUILTIN_BUF ? 0 : EPOLLIN) | (pending ? EPOLLOUT : 0));
-        return true;
+        for (;;) {
+                if (c->in.len > c->in.off) {
+                        if (pipe_flush(&c->in, c->fd) < 0)
+                                return false;
+                        if (c->in.len > c->in.off)
+                                return true; /* wait for EPOLLOUT */
+                }
+                if (c->in.eof)
+                        return false;
+                if (pipe_fill(&c->in, c->fd) < 0)
+                        return false;
+                if (c->in.len == 0 && !c->in.eof)
+                        return true; /* wait for EPOLLIN */
+        }
 }
 
 static bool discard_step(BuiltinConn *c, uint32_t events) {
@@ -327,6 +334,8 @@ int builtin_stream_new(Socket *s, int fd, const char *source_key) {
                 ev = EPOLLOUT;
         } else if (c->kind == SOCKET_BUILTIN_CHARGEN)
                 ev = EPOLLIN | EPOLLOUT;
+        else if (c->kind == SOCKET_BUILTIN_ECHO)
+                ev = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
         else if (c->kind == SOCKET_BUILTIN_PROXY) {
                 r = proxy_connect(c);
                 ev = 0;

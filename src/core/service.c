@@ -14,6 +14,7 @@
 #include "manager.h"
 #include "notify-parse.h"
 #include "notify.h"
+#include "socket.h"
 #include "unit.h"
 
 static const UnitActiveState state_to_active[_SERVICE_STATE_MAX] = {
@@ -281,11 +282,23 @@ static int service_spawn_control(Unit *u) {
         return 1;
 }
 
+/* An Accept=yes connection is the main process's alone once the last main
+ * command runs and no restart can want it again: dropping our copy leaves
+ * the TCP teardown to the service's exit, as with inetd, instead of to us. */
+static void service_drop_connection_fd(Unit *u) {
+        const ServiceSettings *ss = settings(u);
+        if (u->connection && u->service.main_command_index + 1 >= ss->exec[SERVICE_EXEC_START].n &&
+            ss->restart == SERVICE_RESTART_NO)
+                u->connection->fd = safe_close(u->connection->fd);
+}
+
 static int service_spawn_main(Unit *u) {
         Service *s = &u->service;
         const ExecCommand *c = service_main_command(u);
         service_unwatch_main(u);
         int r = unit_spawn(u, c, SPAWN_MAIN, 0, &s->main_pid, &s->main_report_fd);
+        if (r >= 0)
+                service_drop_connection_fd(u);
         if (r >= 0)
                 r = loop_add_child(u->manager->loop, s->main_pid.pid, service_main_exited, u, &s->main_watch);
         /* The report pipe is read as soon as exec happened, then closed: an

@@ -830,9 +830,6 @@ static void socket_handle_connection(Socket *s, int fd, const struct sockaddr *r
                 return;
         }
         send_banner(fd, s->banner, s->banner_len);
-        int fl = fcntl(fd, F_GETFL);
-        if (fl >= 0)
-                (void) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
         int r = socket_spawn_instance(s, fd, remote, key);
         if (r < 0) {
                 log_unit_warning_errno(s->unit->name, r, "Failed to start a service for the connection: %m");
@@ -844,12 +841,14 @@ static void socket_handle_connection(Socket *s, int fd, const struct sockaddr *r
 #define SOCKET_ACCEPT_BATCH 32
 
 static void socket_port_accept(Socket *s, SocketPort *p) {
+        /* Built-ins serve the connection in our loop; a service gets it blocking, as from inetd. */
+        int flags = SOCK_CLOEXEC | (settings(s->unit)->builtin != SOCKET_BUILTIN_NONE ? SOCK_NONBLOCK : 0);
         for (unsigned i = 0; i < SOCKET_ACCEPT_BATCH && s->state == SOCKET_LISTENING; i++) {
                 if (!socket_trigger_allowed(s))
                         return;
                 struct sockaddr_storage sa;
                 socklen_t len = sizeof sa;
-                int fd = accept4(p->fd, (struct sockaddr *) &sa, &len, SOCK_CLOEXEC | SOCK_NONBLOCK);
+                int fd = accept4(p->fd, (struct sockaddr *) &sa, &len, flags);
                 if (fd < 0) {
                         s->trigger_count--;
                         if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
@@ -995,9 +994,11 @@ int socket_spawn_extras(Unit *svc, SocketSpawnExtras *ret) {
         StrBuf names = {};
         char buf[128];
         if (svc->connection) {
+                /* fd is -1 once the last main process has it (a manual restart then gets none). */
                 SocketConnection *c = svc->connection;
                 ret->conn_fd = c->fd;
-                (void) extras_add_fd(ret, c->fd, "connection", &names);
+                if (c->fd >= 0)
+                        (void) extras_add_fd(ret, c->fd, "connection", &names);
                 if (c->remote_addr[0]) {
                         snprintf(buf, sizeof buf, "REMOTE_ADDR=%s", c->remote_addr);
                         (void) strv_extend(&ret->env, buf);

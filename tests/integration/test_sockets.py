@@ -141,6 +141,44 @@ def test_builtins_tcp_and_udp(sd):
     assert int(sd.prop("b-echo.socket", "NAccepted")) == 2
 
 
+def test_echo_bulk_both_ways_and_trickle(sd):
+    """Builtin=echo with more in flight than the socket buffers hold (superd
+    must wait for the client to read, then go on reading), a client that
+    reads slowly, and one that writes a byte at a time with pauses: every
+    byte comes back, in order, and the connection ends after the half-close."""
+    port = free_port()
+    builtin_unit(sd, "bulk", "echo", port, udp=False)
+    data = os.urandom(1 << 20) * 8
+    s = socket.create_connection(("127.0.0.1", port), timeout=20)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384)
+    got = bytearray()
+
+    def reader():
+        while True:
+            b = s.recv(65536)
+            if not b:
+                return
+            got.extend(b)
+            if len(got) < (1 << 20):
+                time.sleep(0.001)  # slow at first: superd's writes block
+    t = threading.Thread(target=reader)
+    t.start()
+    s.sendall(data)
+    s.shutdown(socket.SHUT_WR)
+    t.join(30)
+    s.close()
+    assert not t.is_alive() and bytes(got) == data
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    for ch in b"trickle":
+        s.send(bytes([ch]))
+        time.sleep(0.02)
+        assert s.recv(1) == bytes([ch])
+    s.shutdown(socket.SHUT_WR)
+    assert s.recv(1) == b""
+    s.close()
+    sd.wait_prop("bulk.socket", "NConnections", "0")
+
+
 def test_chargen_slow_reader_does_not_stall_others(sd):
     cp, ep = free_port(), free_port()
     builtin_unit(sd, "cg", "chargen", cp, udp=False)
