@@ -80,7 +80,19 @@ static void cgroup_sweep_empty(const char *root) {
                 closedir(d);
 }
 
+static void cgroup_pool_free(Manager *m) {
+        for (size_t i = 0; i < m->n_cgroup_pool; i++) {
+                safe_close(m->cgroup_pool[i].fd);
+                (void) cgroup_remove(m->cgroup_pool[i].path);
+                free(m->cgroup_pool[i].path);
+        }
+        free(m->cgroup_pool);
+        m->cgroup_pool = NULL;
+        m->n_cgroup_pool = 0;
+}
+
 void manager_release_cgroup(Manager *m) {
+        cgroup_pool_free(m);
         if (!m->cgroup_root)
                 return;
         cgroup_sweep_empty(m->cgroup_root);
@@ -107,6 +119,23 @@ char *manager_unit_cgroup_path(Manager *m, const char *unit_name) {
         return p;
 }
 
+#define POOL_PREFIX "conn-"
+
+/* The instance that holds pooled cgroup `name` now (a scan, but only for
+ * notify messages from per-connection services). */
+static char *pooled_cgroup_owner(Manager *m, const char *name) {
+        const char *k;
+        void *v;
+        for (size_t i = 0; hashmap_next(&m->units, &i, &k, &v);) {
+                Unit *u = v;
+                const char *p = u->type == UNIT_SERVICE && u->service.cgroup_pooled ? u->service.cgroup_path : NULL;
+                const char *slash = p ? strrchr(p, '/') : NULL;
+                if (slash && streq(slash + 1, name))
+                        return strdup(u->name);
+        }
+        return NULL;
+}
+
 char *manager_cgroup_unit_of_pid(Manager *m, pid_t pid) {
         _cleanup_free_ char *path = NULL;
         if (!m->cgroup_rel || cgroup_get_path(pid, &path) < 0)
@@ -115,9 +144,52 @@ char *manager_cgroup_unit_of_pid(Manager *m, pid_t pid) {
         if (!rest || *rest != '/' || !rest[1] || strchr(rest + 1, '/'))
                 return NULL;
         rest++;
+        if (startswith(rest, POOL_PREFIX))
+                return pooled_cgroup_owner(m, rest);
         if (*rest == '_')
                 rest++;
         return strdup(rest);
+}
+
+/* An empty pooled cgroup for a connection's instance: the last one given
+ * back, or a new "conn-N". */
+static int service_cgroup_take_slot(Unit *u) {
+        Manager *m = u->manager;
+        Service *s = &u->service;
+        if (m->n_cgroup_pool > 0) {
+                CgroupSlot *slot = &m->cgroup_pool[--m->n_cgroup_pool];
+                s->cgroup_path = slot->path;
+                s->cgroup_fd = slot->fd;
+                s->cgroup_pooled = true;
+                return 0;
+        }
+        char *p = NULL;
+        if (asprintf(&p, "%s/" POOL_PREFIX "%u", m->cgroup_root, m->cgroup_pool_next++) < 0)
+                return -ENOMEM;
+        int fd = cgroup_open_dir(p);
+        if (fd < 0) {
+                free(p);
+                return fd;
+        }
+        s->cgroup_path = p;
+        s->cgroup_fd = fd;
+        s->cgroup_pooled = true;
+        return 0;
+}
+
+/* Gives an empty pooled cgroup back; false when the pool is full. */
+static bool service_cgroup_return_slot(Unit *u) {
+        Manager *m = u->manager;
+        Service *s = &u->service;
+        if (!s->cgroup_pooled || m->n_cgroup_pool >= CGROUP_POOL_MAX)
+                return false;
+        if (!m->cgroup_pool && !(m->cgroup_pool = calloc(CGROUP_POOL_MAX, sizeof(CgroupSlot))))
+                return false;
+        m->cgroup_pool[m->n_cgroup_pool++] = (CgroupSlot) { .path = s->cgroup_path, .fd = s->cgroup_fd };
+        s->cgroup_path = NULL;
+        s->cgroup_fd = -1;
+        s->cgroup_pooled = false;
+        return true;
 }
 
 /* 1 populated, 0 empty: from the open cgroup.events, else by path. */
@@ -180,6 +252,11 @@ static void service_cgroup_set_limits(Unit *u) {
 
 int service_cgroup_attach(Unit *u) {
         Service *s = &u->service;
+        if (!s->cgroup_path && u->connection && u->manager->cgroup_root) {
+                int r = service_cgroup_take_slot(u);
+                if (r < 0)
+                        return r;
+        }
         if (!s->cgroup_path) {
                 s->cgroup_path = manager_unit_cgroup_path(u->manager, u->name);
                 if (!s->cgroup_path)
@@ -236,6 +313,7 @@ void service_cgroup_done(Unit *u) {
         s->cgroup_fd = safe_close(s->cgroup_fd);
         free(s->cgroup_path);
         s->cgroup_path = NULL;
+        s->cgroup_pooled = false;
         s->cgroup_release_pending = false;
 }
 
@@ -248,6 +326,10 @@ void service_cgroup_release(Unit *u) {
                 s->cgroup_release_pending = s->cgroup_watch != NULL;
                 return;
         }
+        s->cgroup_watch = loop_source_free(s->cgroup_watch);
+        s->cgroup_events_fd = safe_close(s->cgroup_events_fd);
+        if (service_cgroup_return_slot(u))
+                return;
         int r = cgroup_remove(s->cgroup_path);
         if (r < 0 && r != -EBUSY)
                 log_unit_debug(u->name, "Failed to remove cgroup '%s': %s", s->cgroup_path, strerror(-r));

@@ -14,8 +14,17 @@
  * cgroup2 (Manager.cgroup_root NULL) every function here does nothing and
  * services are tracked by process group/session.
  *
- * Ownership: the Manager owns cgroup_root/cgroup_rel; the Service owns its
- * cgroup_path, directory fd, events fd and watch. */
+ * Per-connection instances (Accept=yes) get a pooled cgroup instead: making
+ * and removing a cgroup costs some 70 µs, most of a connection's share of
+ * superd, and cgroup v2 cannot rename one. So an instance takes an empty
+ * "conn-N" cgroup the last connection left behind, or makes one; when it is
+ * empty again it goes back to the pool (up to CGROUP_POOL_MAX are kept).
+ * Each connection still has a cgroup of its own: empty when it starts,
+ * killed as a whole, with its own TasksMax=. manager_cgroup_unit_of_pid()
+ * knows which instance holds which "conn-N".
+ *
+ * Ownership: the Manager owns cgroup_root/cgroup_rel and the pooled slots;
+ * the Service owns its cgroup_path, directory fd, events fd and watch. */
 #pragma once
 
 #include <stdbool.h>
@@ -24,9 +33,17 @@
 typedef struct Manager Manager;
 typedef struct Unit Unit;
 
+/* An empty cgroup kept for the next connection. */
+struct CgroupSlot {
+        char *path;
+        int fd; /* the directory */
+};
+
+#define CGROUP_POOL_MAX 64U
+
 /* Finds the cgroup2 mount and makes the instance cgroup; logs what it uses. */
 void manager_setup_cgroup(Manager *m);
-/* Removes the instance cgroup if it is empty (at exit). */
+/* Removes the pooled and the instance cgroup if it is empty (at exit). */
 void manager_release_cgroup(Manager *m);
 /* The cgroup directory a unit's processes go to (whether or not it exists);
  * NULL without cgroups or on OOM. Caller frees. */

@@ -18,6 +18,7 @@
 typedef struct ControlServer ControlServer;
 typedef struct OutputStream OutputStream;
 typedef struct NotifySocket NotifySocket;
+typedef struct CgroupSlot CgroupSlot;
 
 typedef struct ManagerConfig {
         char *default_target;
@@ -97,6 +98,9 @@ typedef struct Manager {
         char *cgroup_root;        /* fs path of the instance cgroup; NULL: no cgroup v2 tracking */
         char *cgroup_rel;         /* the same, relative to the cgroup2 mount ("/superd-...") */
         bool cgroup_pids;         /* the pids controller is enabled below cgroup_root */
+        CgroupSlot *cgroup_pool;  /* empty "conn-N" cgroups kept for the next connection */
+        size_t n_cgroup_pool;
+        unsigned cgroup_pool_next; /* N of the next "conn-N" to make */
         char *units_state_dir;    /* RUNTIME_DIR/units: one state record per service */
         LoopSource *leftover_timer; /* SIGKILL for leftovers of units that are gone */
         struct LeftoverProcess *leftovers;

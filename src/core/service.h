@@ -105,6 +105,7 @@ typedef struct Service {
          * while it exists; removed once empty after the stop. */
         char *cgroup_path;
         int cgroup_fd;                 /* the directory, for clone3 and *_at() */
+        bool cgroup_pooled;            /* a "conn-N" cgroup: back to the pool when empty */
         int cgroup_events_fd;
         LoopSource *cgroup_watch;
         bool cgroup_release_pending;   /* stopped; remove once empty */

@@ -307,6 +307,35 @@ class Instance:
                     pass
         return left
 
+    def remove_cgroups(self):
+        """Removes the empty cgroups a killed daemon of this instance left
+        (superd-HASH below our own cgroup; HASH is FNV-1a of the runtime dir),
+        so kill -9 tests do not leave them on the machine."""
+        h = 1469598103934665603
+        for b in str(self.rundir).encode():
+            h = ((h ^ b) * 1099511628211) & 0xffffffffffffffff
+        for mount in ("/sys/fs/cgroup", "/sys/fs/cgroup/unified"):
+            if os.path.exists(f"{mount}/cgroup.controllers"):  # cgroup2 (v1 has none)
+                break
+        else:
+            return
+        try:
+            own = next(l.split("::", 1)[1].strip() for l in open("/proc/self/cgroup") if l.startswith("0::"))
+        except (OSError, StopIteration):
+            return
+        top = Path(mount + own.rstrip("/")) / f"superd-{h:016x}"
+        if not top.is_dir():
+            return
+        for d in sorted((p for p in top.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
+            try:
+                d.rmdir()
+            except OSError:
+                pass
+        try:
+            top.rmdir()
+        except OSError:
+            pass
+
 
 def make_root():
     root = Path(tempfile.mkdtemp(prefix="sdit-", dir="/tmp"))
@@ -328,6 +357,7 @@ def inst(root):
     yield i
     rc = i.stop()
     left = i.kill_leftovers()
+    i.remove_cgroups()
     err = i.stderr_text()
     assert not sanitizer_report(err), f"sanitizer report in superd's stderr:\n{err}"
     assert rc == 0, f"superd did not exit cleanly ({rc}):\n{err[-3000:]}"

@@ -50,6 +50,55 @@ def test_accept_yes_instance_env_and_name(sd):
     assert sd.prop("conn.socket", "NConnections") == "0"
 
 
+def test_accept_yes_pooled_cgroups(sd):
+    """Each connection's instance has a cgroup of its own ("conn-N", taken
+    from a pool): concurrent connections get different ones, a process an
+    instance leaves behind is killed with it, a later connection reuses an
+    emptied cgroup, and a notify message from a child process of an
+    instance is matched to that instance through its cgroup."""
+    port = free_port()
+    sd.write_script("pc", f"""
+        cat /proc/self/cgroup > {sd.out}/cg-$REMOTE_PORT
+        (setsid sleep 300 &)
+        sh -c 'systemd-notify --ready --status="child of $$"'
+        head -n1
+        """)
+    sd.write_unit("pc.socket", f"[Socket]\nListenStream=127.0.0.1:{port}\nAccept=yes\n")
+    sd.write_unit("pc@.service", f"[Service]\nType=notify\nNotifyAccess=all\nExecStart={sd.bin}/pc\n")
+    sd.ctl_ok("start", "pc.socket")
+    conns = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(2)]
+    ports = [c.getsockname()[1] for c in conns]
+    cgs = [sd.wait_out(f"cg-{p}", contains="\n").strip().rsplit("/", 1)[1] for p in ports]
+    assert all(re.fullmatch(r"conn-\d+", c) for c in cgs) and cgs[0] != cgs[1], cgs
+    names = [f"pc@{i}-127.0.0.1:{port}-127.0.0.1:{p}.service" for i, p in enumerate(ports)]
+    for n, c in zip(names, cgs):
+        sd.wait_state(n, "active", "running")   # READY=1 came from a child: matched by cgroup
+        assert sd.prop(n, "ControlGroup").endswith("/" + c)
+        assert sd.prop(n, "StatusText").startswith("child of ")
+    for c in conns:
+        c.sendall(b"bye\n")
+        c.close()
+    wait_for(lambda: "pc@" not in sd.ctl("list-units", "--all").stdout, what="instances to be collected")
+    def leftovers():
+        out = []
+        for d in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                env = open(f"/proc/{d}/environ", "rb").read()
+                cmd = open(f"/proc/{d}/cmdline", "rb").read()
+            except OSError:
+                continue
+            if str(sd.rundir).encode() in env and cmd.startswith(b"sleep\0300"):
+                out.append((d, open(f"/proc/{d}/stat").read().split(")")[1][:3], open(f"/proc/{d}/cgroup").read()))
+        return out
+    assert not leftovers()  # the setsid sleeps went with their cgroups
+    c = socket.create_connection(("127.0.0.1", port), timeout=10)
+    p = c.getsockname()[1]
+    again = sd.wait_out(f"cg-{p}", contains="\n").strip().rsplit("/", 1)[1]
+    assert again in cgs, (again, cgs)
+    c.sendall(b"bye\n")
+    c.close()
+
+
 def test_accept_no_listen_fds_and_systemd_socket_activate(sd, tmp_path):
     exe = build_helper(tmp_path, "listenfds")
     port, port2 = free_port(), free_port()
