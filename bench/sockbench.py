@@ -12,7 +12,8 @@ bare C baselines, in one run on one machine.
    and a bare single-threaded epoll echo server: 64-byte round trips on 1
    and 32 connections, 1 GB bulk, N short connections at concurrency 16.
 
-Usage: sockbench.py BUILD_DIR [--n 3000] [--markdown FILE]
+Usage: sockbench.py BUILD_DIR [--n 3000] [--rounds 3] [--markdown FILE]
+Each figure is the median of the rounds; a round runs every server in turn.
 Missing competitors are skipped (and say so). Needs root (xinetd/inetd bind
 and run as root here) and a C compiler.
 """
@@ -174,80 +175,95 @@ def ssa_server(build_dir, tmp, kind):
 
 def bare_server(tools, kind):
     port = free_port()
-    argv = ([tools["sockservers"], "forkexec", str(port), "/bin/cat"] if kind == "cat"
+    argv = ([tools["sockservers"], kind, str(port), "/bin/cat"] if kind in ("forkexec", "spawn")
             else [tools["sockservers"], "echo", str(port)])
     p = Proc(argv)
     wait_port(port)
     return p.stop, port
 
 
-def run_spawn(build_dir, tools, tmp, n):
+def median(xs):
+    xs = sorted(xs)
+    return xs[len(xs) // 2]
+
+
+def run_rounds(servers, rounds, measure):
+    """Runs measure(port) -> tuple of figures for every server, `rounds`
+    times, servers interleaved (so a noisy minute hits all of them), and
+    keeps the median of each figure."""
+    got = {name: [] for name, _ in servers}
+    for rnd in range(rounds):
+        for name, start in servers:
+            s = start()
+            if not s:
+                if rnd == 0:
+                    print(f"  {name}: not available, skipped", flush=True)
+                continue
+            stop, port = s
+            try:
+                res = measure(port)
+            finally:
+                stop()
+            got[name].append(res)
+            print(f"  round {rnd + 1} {name}: {res}", flush=True)
+    rows = []
+    for name, _ in servers:
+        runs = got[name]
+        if runs:
+            rows.append((name, tuple(median([r[i] for r in runs]) for i in range(len(runs[0])))))
+    return rows
+
+
+def run_spawn(build_dir, tools, tmp, n, rounds):
     servers = [
         ("superd (Accept=yes, checks on)", lambda: superd_server(build_dir, tmp, "cat")),
         ("superd, SUPERD_CGROUPS=no", lambda: superd_server(build_dir, tmp, "cat",
                                                             dict(os.environ, SUPERD_CGROUPS="no"))),
-        ("bare accept-fork-exec loop", lambda: bare_server(tools, "cat")),
+        ("bare accept-fork-exec loop", lambda: bare_server(tools, "forkexec")),
+        ("bare accept-posix_spawn loop", lambda: bare_server(tools, "spawn")),
         ("tcpserver", lambda: tcpserver_server(build_dir, tmp, "cat")),
         ("systemd-socket-activate -a", lambda: ssa_server(build_dir, tmp, "cat")),
         ("xinetd", lambda: xinetd_server(build_dir, tmp, "cat")),
         ("openbsd-inetd", lambda: inetd_server(build_dir, tmp, "cat")),
     ]
-    rows = []
-    for name, start in servers:
-        s = start()
-        if not s:
-            print(f"  {name}: not available, skipped", flush=True)
-            continue
-        stop, port = s
-        try:
-            load(tools, "spawn", port, 200, 4)  # warm-up
-            res = [load(tools, "spawn", port, n, c) for c in (1, 16, 64)]
-        finally:
-            stop()
-        rows.append((name, res))
-        print(f"  {name}: " + " / ".join(f"{r:.0f} ({p:.1f} ms, {f} failed)" for r, p, f in res), flush=True)
-    return rows
+
+    def measure(port):
+        load(tools, "spawn", port, 200, 4)  # warm-up
+        return tuple(load(tools, "spawn", port, n, c)[:2] for c in (1, 16, 64))
+    # a row: (name, ((rate, p99) at c=1, at c=16, at c=64)); medians per figure
+    rows = run_rounds(servers, rounds, lambda port: tuple(x for pair in measure(port) for x in pair))
+    return [(name, tuple((v[2 * i], v[2 * i + 1]) for i in range(3))) for name, v in rows]
 
 
-def run_echo(build_dir, tools, tmp, n, bulk):
+def run_echo(build_dir, tools, tmp, n, bulk, rounds):
     servers = [
         ("bare epoll echo", lambda: bare_server(tools, "echo")),
         ("superd Builtin=echo (checks on)", lambda: superd_server(build_dir, tmp, "echo")),
         ("xinetd internal echo", lambda: xinetd_server(build_dir, tmp, "echo")),
         ("openbsd-inetd internal echo", lambda: inetd_server(build_dir, tmp, "echo")),
     ]
-    rows = []
-    for name, start in servers:
-        s = start()
-        if not s:
-            print(f"  {name}: not available, skipped", flush=True)
-            continue
-        stop, port = s
-        try:
-            r1 = load(tools, "rtt", port, 1, 3)[0]
-            r32 = load(tools, "rtt", port, 32, 3)[0]
-            mb = load(tools, "bulk", port, bulk)[0]
-            sh = load(tools, "short", port, n, 16)[0]
-        finally:
-            stop()
-        rows.append((name, (r1, r32, mb, sh)))
-        print(f"  {name}: rtt1 {r1:.0f}/s rtt32 {r32:.0f}/s bulk {mb:.0f} MB/s short {sh:.0f}/s", flush=True)
-    return rows
+
+    def measure(port):
+        return (load(tools, "rtt", port, 1, 3)[0], load(tools, "rtt", port, 32, 3)[0],
+                load(tools, "bulk", port, bulk)[0], load(tools, "short", port, n, 16)[0])
+    return run_rounds(servers, rounds, measure)
 
 
-def markdown(spawn, echo, n, bulk):
+def markdown(spawn, echo, n, bulk, rounds):
     out = ["## Socket activation (make bench-sockets)", "",
            f"Per-connection spawn of `/bin/cat`, {n} connections per level: connections per second "
            "(p99 latency), concurrency 1 / 16 / 64. superd runs an `Accept=yes` socket with "
-           "IPAddressAllow/Deny, MaxConnections, MaxConnectionsPerSource and a trigger limit on.", "",
+           "IPAddressAllow/Deny, MaxConnections, MaxConnectionsPerSource and a trigger limit on. "
+           f"Each figure is the median of {rounds} rounds; every round runs all servers in turn.", "",
            "| server | c=1 | c=16 | c=64 |", "|---|---|---|---|"]
     for name, res in spawn:
-        out.append(f"| {name} | " + " | ".join(f"{r:.0f} ({p:.1f} ms)" for r, p, _ in res) + " |")
-    base = max((res for name, res in spawn if name.startswith("bare")), default=None, key=lambda x: x[0][0])
+        out.append(f"| {name} | " + " | ".join(f"{r:.0f} ({p:.1f} ms)" for r, p in res) + " |")
+    bares = [res for name, res in spawn if name.startswith("bare")]
+    base = [max(b[i][0] for b in bares) for i in range(3)] if bares else None
     sup = next((res for name, res in spawn if name.startswith("superd (")), None)
     if base and sup:
         out.append("")
-        out.append("superd / bare loop: " + " / ".join(f"{s[0] / b[0]:.2f}" for s, b in zip(sup, base)))
+        out.append("superd / the better bare loop: " + " / ".join(f"{s[0] / b:.2f}" for s, b in zip(sup, base)))
         for other in ("tcpserver", "xinetd", "openbsd-inetd"):
             o = next((res for name, res in spawn if name == other), None)
             if o:
@@ -272,15 +288,16 @@ def main():
     ap.add_argument("build")
     ap.add_argument("--n", type=int, default=3000)
     ap.add_argument("--bulk", type=int, default=10**9)
+    ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--markdown")
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tools = build(tmp)
-        print(f"spawn /bin/cat, {a.n} connections at concurrency 1/16/64:", flush=True)
-        spawn = run_spawn(a.build, tools, tmp, a.n)
+        print(f"spawn /bin/cat, {a.n} connections at concurrency 1/16/64, {a.rounds} rounds:", flush=True)
+        spawn = run_spawn(a.build, tools, tmp, a.n, a.rounds)
         print("echo:", flush=True)
-        echo = run_echo(a.build, tools, tmp, a.n, a.bulk)
-    md = markdown(spawn, echo, a.n, a.bulk)
+        echo = run_echo(a.build, tools, tmp, a.n, a.bulk, a.rounds)
+    md = markdown(spawn, echo, a.n, a.bulk, a.rounds)
     print()
     print(md)
     if a.markdown:

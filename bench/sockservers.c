@@ -1,6 +1,7 @@
 /* sockservers.c — the baselines of bench/sockbench.py:
  *   sockservers forkexec PORT PROG [ARGS]  a bare accept-fork-exec loop (the
  *                                          connection as stdin/stdout)
+ *   sockservers spawn PORT PROG [ARGS]     the same with posix_spawn()
  *   sockservers echo PORT                  a bare single-threaded epoll echo server
  * Loopback only, no limits, no access checks: the floor to compare with. */
 #define _GNU_SOURCE
@@ -9,6 +10,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +33,24 @@ static int listen_on(int port, int nonblock) {
 int main(int argc, char **argv) {
         if (argc < 3)
                 return 2;
+        if (!strcmp(argv[1], "spawn")) {
+                extern char **environ;
+                signal(SIGCHLD, SIG_IGN);
+                int l = listen_on(atoi(argv[2]), 0);
+                for (;;) {
+                        int c = accept4(l, NULL, NULL, SOCK_CLOEXEC);
+                        if (c < 0)
+                                continue;
+                        posix_spawn_file_actions_t fa;
+                        posix_spawn_file_actions_init(&fa);
+                        posix_spawn_file_actions_adddup2(&fa, c, 0);
+                        posix_spawn_file_actions_adddup2(&fa, c, 1);
+                        pid_t pid;
+                        posix_spawn(&pid, argv[3], &fa, NULL, argv + 3, environ);
+                        posix_spawn_file_actions_destroy(&fa);
+                        close(c);
+                }
+        }
         if (!strcmp(argv[1], "forkexec")) {
                 signal(SIGCHLD, SIG_IGN);
                 int l = listen_on(atoi(argv[2]), 0);

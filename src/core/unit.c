@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 
 #include "lib/strv.h"
@@ -109,13 +110,11 @@ const char *unit_sub_state(const Unit *u) {
 void unit_new_invocation(Unit *u) {
         uint8_t b[16];
         char hex[33];
-        int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-        if (fd < 0 || read(fd, b, sizeof b) != (ssize_t) sizeof b) {
+        if (getrandom(b, sizeof b, GRND_NONBLOCK) != (ssize_t) sizeof b) {
                 usec_t t = now_realtime() ^ (usec_t) getpid();
                 memcpy(b, &t, 8);
                 memcpy(b + 8, &u, sizeof(void *) <= 8 ? sizeof(void *) : 8);
         }
-        safe_close(fd);
         for (size_t i = 0; i < sizeof b; i++)
                 snprintf(hex + 2 * i, 3, "%02x", b[i]);
         free(u->invocation_id);
