@@ -335,8 +335,8 @@ int unit_spawn(Unit *u, const ExecCommand *cmd, SpawnFlags flags, pid_t main_pid
         p.cgroup_fd = cgroup_fd;
         p.cgroup_set = cgroup_fd >= 0;
         pid_t pid;
-        int report;
-        r = exec_spawn(&p, &pid, &report);
+        int report, pidfd;
+        r = exec_spawn_pidfd(&p, &pid, &pidfd, &report);
         if (r < 0) {
                 spawn_stdio_done(&io);
                 return log_unit_error_errno(u->name, r, "Failed to fork: %m");
@@ -354,7 +354,7 @@ int unit_spawn(Unit *u, const ExecCommand *cmd, SpawnFlags flags, pid_t main_pid
                 (void) output_stream_new(u->manager, &op, TAKE_FD(io.journal_err_read));
         }
         spawn_stdio_done(&io);
-        pidref_set(ret_pid, pid);
+        pidref_set_fd(ret_pid, pid, pidfd);
         *ret_report_fd = report;
         log_unit_debug(u->name, "Started %s as process %d.", cmd->path, (int) pid);
         return 0;

@@ -529,9 +529,9 @@ static bool service_kill_processes(Unit *u, ServiceState st) {
                 }
         }
         if (cg) {
-                /* Every process of the cgroup, wherever it went (setsid, double fork). */
-                (void) service_cgroup_kill(u, sig);
-                if (!kill9) {
+                /* Every process of the cgroup, wherever it went (setsid, double fork);
+                 * nothing to wake up when nobody was there. */
+                if (service_cgroup_kill(u, sig) > 0 && !kill9) {
                         (void) service_cgroup_kill(u, SIGCONT);
                         if (k->send_sighup)
                                 (void) service_cgroup_kill(u, SIGHUP);

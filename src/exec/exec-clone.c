@@ -31,6 +31,9 @@
 #ifndef CLONE_INTO_CGROUP
 #define CLONE_INTO_CGROUP 0x200000000ULL
 #endif
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD 0x00001000
+#endif
 
 /* Room for exec_child()'s frames: its fd table and credentials (~40 KiB)
  * and what execve() and the sanitizers add. */
@@ -86,11 +89,13 @@ static void child_start(void *userdata) {
         exec_child(s->params, s->report_fd);
 }
 
-pid_t exec_clone_shared(const ExecParams *p, int report_fd, int cgroup_fd) {
+pid_t exec_clone_shared(const ExecParams *p, int report_fd, int cgroup_fd, int *ret_pidfd) {
         _Alignas(64) char stack[CHILD_STACK_SIZE];
         ChildStart start = { .params = p, .report_fd = report_fd };
+        int pidfd = -1;
         CloneArgs a = {
-                .flags = CLONE_VM | CLONE_VFORK | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0),
+                .flags = CLONE_VM | CLONE_VFORK | CLONE_PIDFD | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0),
+                .pidfd = (uint64_t) (uintptr_t) &pidfd,
                 .exit_signal = SIGCHLD,
                 .stack = (uint64_t) (uintptr_t) stack,
                 .stack_size = sizeof stack,
@@ -99,13 +104,16 @@ pid_t exec_clone_shared(const ExecParams *p, int report_fd, int cgroup_fd) {
         int saved_errno = errno; /* the child shares it */
         long r = clone3_on_stack(&a, sizeof a, child_start, &start);
         errno = saved_errno;
+        if (r > 0)
+                *ret_pidfd = pidfd;
         return (pid_t) r;
 }
 #else
-pid_t exec_clone_shared(const ExecParams *p, int report_fd, int cgroup_fd) {
+pid_t exec_clone_shared(const ExecParams *p, int report_fd, int cgroup_fd, int *ret_pidfd) {
         (void) p;
         (void) report_fd;
         (void) cgroup_fd;
+        (void) ret_pidfd;
         return -ENOSYS;
 }
 #endif

@@ -28,7 +28,8 @@ _Noreturn void exec_child(const ExecParams *p, int report_fd);
 
 /* Starts exec_child(p, report_fd) in a child that shares our memory until
  * it execs, born in the cgroup cgroup_fd (-1: ours); we are suspended until
- * then (exec-clone.c). Returns its pid, or -errno: -ENOSYS where this is not
- * built, anything else where the kernel refuses; then fork instead. Only
- * for p that needs no NSS lookup (no User=, Group=, SupplementaryGroups=). */
-pid_t exec_clone_shared(const ExecParams *p, int report_fd, int cgroup_fd);
+ * then (exec-clone.c). Returns its pid (and a pidfd for it in *ret_pidfd),
+ * or -errno: -ENOSYS where this is not built, anything else where the
+ * kernel refuses; then fork instead. Only for p that needs no NSS lookup
+ * (no User=, Group=, SupplementaryGroups=). */
+pid_t exec_clone_shared(const ExecParams *p, int report_fd, int cgroup_fd, int *ret_pidfd);

@@ -85,9 +85,16 @@ static bool spawn_needs_nss(const ExecParams *p) {
 }
 
 int exec_spawn(const ExecParams *p, pid_t *ret_pid, int *ret_report_fd) {
-        int pipefd[2];
+        int pidfd = -1;
+        int r = exec_spawn_pidfd(p, ret_pid, &pidfd, ret_report_fd);
+        safe_close(pidfd);
+        return r;
+}
 
-        if (!p || !p->path || !p->argv || !ret_pid || !ret_report_fd)
+int exec_spawn_pidfd(const ExecParams *p, pid_t *ret_pid, int *ret_pidfd, int *ret_report_fd) {
+        int pipefd[2], pidfd = -1;
+
+        if (!p || !p->path || !p->argv || !ret_pid || !ret_pidfd || !ret_report_fd)
                 return -EINVAL;
         if (p->n_pass_fds > EXEC_PASS_FDS_MAX || (p->n_pass_fds > 0 && !p->pass_fds))
                 return p->n_pass_fds > EXEC_PASS_FDS_MAX ? -E2BIG : -EINVAL;
@@ -104,7 +111,7 @@ int exec_spawn(const ExecParams *p, pid_t *ret_pid, int *ret_report_fd) {
         born_inside.cgroup_set = false; /* nothing to move */
         pid_t pid = -1;
         if (!spawn_needs_nss(p)) {
-                pid = exec_clone_shared(&born_inside, pipefd[1], into_cgroup ? p->cgroup_fd : -1);
+                pid = exec_clone_shared(&born_inside, pipefd[1], into_cgroup ? p->cgroup_fd : -1, &pidfd);
                 if (pid > 0)
                         goto spawned;
         }
@@ -127,6 +134,7 @@ int exec_spawn(const ExecParams *p, pid_t *ret_pid, int *ret_report_fd) {
 spawned:
         safe_close(pipefd[1]);
         *ret_pid = pid;
+        *ret_pidfd = pidfd;
         *ret_report_fd = pipefd[0];
         return 0;
 }

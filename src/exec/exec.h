@@ -99,6 +99,9 @@ typedef struct ExecFailure {
  * *ret_report_fd: the read end (O_CLOEXEC|O_NONBLOCK) of the report pipe,
  * owned by the caller. */
 int exec_spawn(const ExecParams *p, pid_t *ret_pid, int *ret_report_fd);
+/* The same, and a pidfd for the child in *ret_pidfd where the kernel made
+ * one with it (else -1: open one yourself if you want one). */
+int exec_spawn_pidfd(const ExecParams *p, pid_t *ret_pid, int *ret_pidfd, int *ret_report_fd);
 
 /* Reads a failure record from a report fd. Returns 1 and fills *ret when the
  * child reported a failure, 0 on EOF (exec succeeded), -EAGAIN if the child

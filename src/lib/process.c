@@ -24,11 +24,19 @@ int pidref_set(PidRef *ref, pid_t pid) {
         if (pid <= 0)
                 return -EINVAL;
         ref->pid = pid;
-        ref->fd = (int) syscall(SYS_pidfd_open, pid, 0);
-        if (ref->fd >= 0)
-                (void) fcntl(ref->fd, F_SETFD, FD_CLOEXEC);
-        else
+        ref->fd = (int) syscall(SYS_pidfd_open, pid, 0); /* always close-on-exec */
+        if (ref->fd < 0)
                 ref->fd = -1;
+        return 0;
+}
+
+int pidref_set_fd(PidRef *ref, pid_t pid, int fd) {
+        if (fd < 0)
+                return pidref_set(ref, pid);
+        if (pid <= 0)
+                return -EINVAL;
+        ref->pid = pid;
+        ref->fd = fd;
         return 0;
 }
 

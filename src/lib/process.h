@@ -13,6 +13,8 @@ typedef struct PidRef {
 
 /* Fills ref for pid, opening a pidfd when the kernel supports it. */
 int pidref_set(PidRef *ref, pid_t pid);
+/* Takes fd (a pidfd of pid) into ref; fd -1: as pidref_set(). */
+int pidref_set_fd(PidRef *ref, pid_t pid, int fd);
 void pidref_done(PidRef *ref);
 static inline bool pidref_is_set(const PidRef *ref) {
         return ref->pid > 0;

@@ -27,6 +27,13 @@
 /* False only when ctx's path index knows search directory dir lacks name:
  * then there is no need to ask the disk (unit-path-index.c). */
 bool unit_dir_may_have(const UnitLoadContext *ctx, size_t dir, const char *name);
+/* True only when the index knows name in search directory dir is a regular file. */
+bool unit_dir_has_file(const UnitLoadContext *ctx, size_t dir, const char *name);
+/* The text of path as read before, while the index is fresh (borrowed). */
+bool unit_path_index_get_file(const UnitLoadContext *ctx, const char *path, const char **ret, size_t *ret_size);
+/* Keeps a copy of path's text if the index watches it (a regular file
+ * directly in a search directory) and there is room. */
+void unit_path_index_put_file(const UnitLoadContext *ctx, const char *path, const char *data, size_t size);
 
 /* ---- lexer (unit-lexer.c) ---- */
 

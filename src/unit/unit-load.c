@@ -173,12 +173,20 @@ static int follow_chain(const UnitLoadContext *ctx, const char *path, const char
 static int search_name_depth(const UnitLoadContext *ctx, const char *name, Found *ret, char **ret_link,
                              unsigned depth) {
         STRV_FOREACH(dir, ctx ? ctx->search_path : NULL) {
-                if (!unit_dir_may_have(ctx, (size_t) (dir - ctx->search_path), name))
+                size_t at = (size_t) (dir - ctx->search_path);
+                if (!unit_dir_may_have(ctx, at, name))
                         continue;
                 _cleanup_free_ char *p = unit_path_join(*dir, name);
                 if (!p)
                         return -ENOMEM;
-                int r = follow_chain(ctx, p, name, ret);
+                int r;
+                if (unit_dir_has_file(ctx, at, name)) {
+                        /* A regular file: no link to follow, no /dev/null. */
+                        ret->path = strdup(p);
+                        ret->id = strdup(name);
+                        r = ret->path && ret->id ? 1 : -ENOMEM;
+                } else
+                        r = follow_chain(ctx, p, name, ret);
                 if (r == 0)
                         continue;
                 if (r > 0 && !ret->path && !ret->masked) {
@@ -260,11 +268,18 @@ static int unit_apply_found(UnitFile *u, Found *f, const char *link) {
 /* Reads and parses one file of u. 1 parsed, 0 not (diagnosed), 2 masked. */
 int unit_parse_file(UnitFile *u, const UnitLoadContext *ctx, const char *path) {
         _cleanup_free_ char *data = NULL;
+        const char *cached;
         size_t size = 0;
-        int r = unit_read_file(u, path, &data, &size);
-        if (r != 1)
-                return r;
-        r = unit_parse_data(u, ctx, path, data, size);
+        int r;
+        if (unit_path_index_get_file(ctx, path, &cached, &size))
+                r = unit_parse_data(u, ctx, path, cached, size);
+        else {
+                r = unit_read_file(u, path, &data, &size);
+                if (r != 1)
+                        return r;
+                unit_path_index_put_file(ctx, path, data, size);
+                r = unit_parse_data(u, ctx, path, data, size);
+        }
         return r < 0 ? r : 1;
 }
 

@@ -30,9 +30,9 @@ typedef struct UnitLoadContext {
         const char *root;        /* --root DIR, or NULL; search_path is already under it */
         const UnitAliasMap *alias_map; /* optional: symlinks read once (unit_alias_map_new()); without
                                         * it every load scans the search directories for aliases */
-        const UnitPathIndex *path_index; /* optional: the names in each search directory
-                                          * (unit_path_index_new()); without it every lookup
-                                          * asks the disk */
+        UnitPathIndex *path_index; /* optional: the names in each search directory and the
+                                    * files read from them (unit_path_index_new()); without
+                                    * it every lookup asks the disk */
 } UnitLoadContext;
 
 /* The top-level names of every directory of search_path, read once, and an

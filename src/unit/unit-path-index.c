@@ -6,12 +6,15 @@
  * For a per-connection instance that is the whole cost of finding a
  * template read seconds ago. The index lists the top level of every search
  * directory once, so a name the index lacks costs a binary search instead
- * of a path walk; what is there is still read from disk every time.
+ * of a path walk. A regular file directly in a search directory (a unit's
+ * fragment, typically a template) is also kept once read, bounded in
+ * number and bytes; drop-ins and directories are read from disk each time.
  *
  * It goes stale when an entry appears in or leaves a search directory (a
- * new unit file, a new drop-in directory, a mask): an inotify watch on each
- * directory (on the nearest existing parent of one that does not exist)
- * records that, and the owner asks unit_path_index_is_stale() before it
+ * new unit file, a new drop-in directory, a mask) or a file in one is
+ * written: an inotify watch on each directory (on the nearest existing
+ * parent of one that does not exist) records that, and the owner asks
+ * unit_path_index_is_stale() before it
  * loads, which is one read(2) that usually says EAGAIN. The kernel queues
  * the event inside the write that changed the directory, so a client that
  * writes a unit file and then asks for it is always seen. Without inotify
@@ -27,19 +30,37 @@
 #include "../lib/strv.h"
 #include "unit-internal.h"
 
+typedef struct IndexedName {
+        char *name;
+        unsigned char type; /* DT_REG, DT_LNK, DT_DIR, ... (DT_UNKNOWN: ask the disk) */
+} IndexedName;
+
 typedef struct IndexedDir {
         char *path;
-        char **names; /* sorted; NULL when the directory does not exist */
+        IndexedName *names; /* sorted by name; none when the directory does not exist */
         size_t n;
 } IndexedDir;
+
+typedef struct CachedFile {
+        char *path;
+        char *data;
+        size_t size;
+} CachedFile;
+
+#define CACHED_FILES_MAX 1024U
+#define CACHED_BYTES_MAX (1024U * 1024U)
 
 struct UnitPathIndex {
         IndexedDir *dirs; /* one per search directory, same order */
         size_t n_dirs;
+        CachedFile *files;
+        size_t n_files, cached_bytes;
         int inotify_fd; /* owned */
 };
 
-#define DIR_EVENTS (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF)
+#define DIR_EVENTS                                                                                     \
+        (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF | IN_MODIFY | \
+         IN_CLOSE_WRITE)
 #define PARENT_EVENTS (IN_CREATE | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF)
 
 UnitPathIndex *unit_path_index_free(UnitPathIndex *idx) {
@@ -48,17 +69,22 @@ UnitPathIndex *unit_path_index_free(UnitPathIndex *idx) {
         for (size_t i = 0; i < idx->n_dirs; i++) {
                 free(idx->dirs[i].path);
                 for (size_t j = 0; j < idx->dirs[i].n; j++)
-                        free(idx->dirs[i].names[j]);
+                        free(idx->dirs[i].names[j].name);
                 free(idx->dirs[i].names);
         }
         free(idx->dirs);
+        for (size_t i = 0; i < idx->n_files; i++) {
+                free(idx->files[i].path);
+                free(idx->files[i].data);
+        }
+        free(idx->files);
         safe_close(idx->inotify_fd);
         free(idx);
         return NULL;
 }
 
 static int compare_names(const void *a, const void *b) {
-        return strcmp(*(char *const *) a, *(char *const *) b);
+        return strcmp(((const IndexedName *) a)->name, ((const IndexedName *) b)->name);
 }
 
 /* Reads the names in d->path; a directory that is not there stays empty. */
@@ -74,7 +100,7 @@ static int indexed_dir_read(IndexedDir *d) {
                         continue;
                 if (d->n == cap) {
                         size_t ncap = cap ? cap * 2 : 16;
-                        char **nn = realloc(d->names, ncap * sizeof(char *));
+                        IndexedName *nn = realloc(d->names, ncap * sizeof(IndexedName));
                         if (!nn) {
                                 r = -ENOMEM;
                                 break;
@@ -82,14 +108,15 @@ static int indexed_dir_read(IndexedDir *d) {
                         d->names = nn;
                         cap = ncap;
                 }
-                if (!(d->names[d->n] = strdup(de->d_name)))
+                d->names[d->n] = (IndexedName) { .name = strdup(de->d_name), .type = de->d_type };
+                if (!d->names[d->n].name)
                         r = -ENOMEM;
                 else
                         d->n++;
         }
         closedir(dir);
         if (r >= 0 && d->n > 1)
-                qsort(d->names, d->n, sizeof(char *), compare_names);
+                qsort(d->names, d->n, sizeof(IndexedName), compare_names);
         return r;
 }
 
@@ -156,13 +183,68 @@ bool unit_path_index_is_stale(UnitPathIndex *idx) {
         }
 }
 
+static const IndexedName *index_find(const UnitPathIndex *idx, char **search_path, size_t dir, const char *name,
+                                     bool *ret_known) {
+        *ret_known = idx && dir < idx->n_dirs && streq(idx->dirs[dir].path, search_path[dir]);
+        if (!*ret_known || !idx->dirs[dir].n)
+                return NULL;
+        IndexedName key = { .name = (char *) name };
+        return bsearch(&key, idx->dirs[dir].names, idx->dirs[dir].n, sizeof(IndexedName), compare_names);
+}
+
 int unit_path_index_lookup(const UnitPathIndex *idx, char **search_path, size_t dir, const char *name) {
-        if (!idx || dir >= idx->n_dirs || !streq(idx->dirs[dir].path, search_path[dir]))
-                return -1;
-        const IndexedDir *d = &idx->dirs[dir];
-        return d->n && bsearch(&name, d->names, d->n, sizeof(char *), compare_names) ? 1 : 0;
+        bool known;
+        const IndexedName *n = index_find(idx, search_path, dir, name, &known);
+        return !known ? -1 : n ? 1 : 0;
 }
 
 bool unit_dir_may_have(const UnitLoadContext *ctx, size_t dir, const char *name) {
         return !ctx || unit_path_index_lookup(ctx->path_index, ctx->search_path, dir, name) != 0;
+}
+
+bool unit_dir_has_file(const UnitLoadContext *ctx, size_t dir, const char *name) {
+        bool known;
+        const IndexedName *n = ctx ? index_find(ctx->path_index, ctx->search_path, dir, name, &known) : NULL;
+        return n && n->type == DT_REG;
+}
+
+/* Whether path is a regular file directly in a search directory, where the
+ * watch sees it written. */
+static bool index_covers(const UnitLoadContext *ctx, const char *path) {
+        STRV_FOREACH(dir, ctx && ctx->path_index ? ctx->search_path : NULL) {
+                const char *rest = startswith(path, *dir);
+                if (rest && *rest == '/' && rest[1] && !strchr(rest + 1, '/'))
+                        return unit_dir_has_file(ctx, (size_t) (dir - ctx->search_path), rest + 1);
+        }
+        return false;
+}
+
+bool unit_path_index_get_file(const UnitLoadContext *ctx, const char *path, const char **ret, size_t *ret_size) {
+        const UnitPathIndex *idx = ctx ? ctx->path_index : NULL;
+        for (size_t i = 0; idx && i < idx->n_files; i++)
+                if (streq(idx->files[i].path, path)) {
+                        *ret = idx->files[i].data;
+                        *ret_size = idx->files[i].size;
+                        return true;
+                }
+        return false;
+}
+
+void unit_path_index_put_file(const UnitLoadContext *ctx, const char *path, const char *data, size_t size) {
+        UnitPathIndex *idx = ctx ? ctx->path_index : NULL;
+        if (!idx || idx->n_files >= CACHED_FILES_MAX || idx->cached_bytes + size > CACHED_BYTES_MAX ||
+            !index_covers(ctx, path))
+                return;
+        if (!idx->files && !(idx->files = calloc(CACHED_FILES_MAX, sizeof(CachedFile))))
+                return;
+        CachedFile f = { .path = strdup(path), .data = malloc(size + 1), .size = size };
+        if (!f.path || !f.data) {
+                free(f.path);
+                free(f.data);
+                return;
+        }
+        memcpy(f.data, data, size);
+        f.data[size] = 0;
+        idx->files[idx->n_files++] = f;
+        idx->cached_bytes += size;
 }

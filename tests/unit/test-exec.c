@@ -13,6 +13,10 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
+
 #include "exec/exec.h"
 #include "exec/exec-internal.h"
 #include "lib/macro.h"
@@ -105,7 +109,8 @@ static void test_shared_memory_child(void **state) {
         int pipefd[2];
         assert_int_equal(pipe2(pipefd, O_CLOEXEC | O_NONBLOCK), 0);
         errno = 4242;
-        pid_t pid = exec_clone_shared(&p, pipefd[1], -1);
+        int pidfd = -1;
+        pid_t pid = exec_clone_shared(&p, pipefd[1], -1, &pidfd);
         int saved = errno;
         safe_close(pipefd[1]);
         if (pid == -ENOSYS) {
@@ -122,6 +127,28 @@ static void test_shared_memory_child(void **state) {
         assert_int_equal(f.step, EXEC_STEP_EXEC);
         assert_int_equal(f.error, ENOENT);
         safe_close(pipefd[0]);
+        safe_close(pidfd);
+}
+
+/* The pidfd comes with the child where the kernel can make one, close-on-exec
+ * and naming that child; else -1. */
+static void test_spawn_pidfd(void **state) {
+        ExecParams p = params("/bin/sleep", (char *const[]) { "sleep", "5", NULL });
+        pid_t pid;
+        int pidfd = -2, report = -1;
+        assert_int_equal(exec_spawn_pidfd(&p, &pid, &pidfd, &report), 0);
+        if (pidfd >= 0) {
+                assert_true(fcntl(pidfd, F_GETFD) & FD_CLOEXEC);
+                assert_int_equal(syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0), 0);
+        } else {
+                assert_int_equal(pidfd, -1);
+                kill(pid, SIGKILL);
+        }
+        int status;
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+        safe_close(pidfd);
+        safe_close(report);
 }
 
 static void test_listen_pid_filled(void **state) {
@@ -634,6 +661,7 @@ int main(void) {
                 cmocka_unit_test(test_chroot),
                 cmocka_unit_test(test_shared_memory_child),
                 cmocka_unit_test(test_listen_pid_filled),
+                cmocka_unit_test(test_spawn_pidfd),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -124,6 +124,19 @@ static void test_path_index(void **state) {
         u = load(f, "a");
         assert_string_equal(u->s.description, "late");
         unit_file_free(u);
+        /* A fragment read through the index is kept; writing it makes the index stale. */
+        put(f, "lib/a.service", "[Service]\nExecStart=/bin/lib2\n");
+        assert_true(unit_path_index_is_stale(idx));
+        unit_path_index_free(idx);
+        assert_int_equal(unit_path_index_new(f->dirs, &idx), 0);
+        f->ctx.path_index = idx;
+        for (int i = 0; i < 2; i++) { /* read, then from the index */
+                u = load(f, "a");
+                assert_string_equal(u->s.description, "late");
+                assert_true(endswith(u->fragment_path, "/lib/a.service"));
+                assert_int_equal(u->s.service.exec[SERVICE_EXEC_START].n, 1);
+                unit_file_free(u);
+        }
         /* A new unit file: stale at once; the old index does not know it. */
         put(f, "run/b.service", "[Service]\nExecStart=/bin/b\n");
         assert_true(unit_path_index_is_stale(idx));
