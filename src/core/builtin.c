@@ -121,21 +121,24 @@ static int pipe_flush(Pipe *p, int fd) {
         return 0;
 }
 
-/* Reads into p's free space from fd. 0 ok, -1 fatal; sets eof. */
+/* Reads into p's free space from fd; sets eof. 1: the socket is empty for
+ * now (a read came back short or would block; new data raises a new
+ * edge), 0: the buffer filled first, -1 fatal. */
 static int pipe_fill(Pipe *p, int fd) {
         if (!p->buf && !(p->buf = malloc(BUILTIN_BUF)))
                 return -1;
         if (p->off > 0 && p->off == p->len)
                 p->off = p->len = 0;
         while (p->len < BUILTIN_BUF && !p->eof) {
-                ssize_t n = recv(fd, p->buf + p->len, BUILTIN_BUF - p->len, MSG_DONTWAIT);
+                size_t want = BUILTIN_BUF - p->len;
+                ssize_t n = recv(fd, p->buf + p->len, want, MSG_DONTWAIT);
                 if (n < 0)
-                        return errno == EAGAIN || errno == EINTR ? 0 : -1;
+                        return errno == EAGAIN || errno == EINTR ? 1 : -1;
                 if (n == 0)
                         p->eof = true;
                 p->len += (size_t) n;
-                if ((size_t) n < 4096)
-                        break;
+                if ((size_t) n < want)
+                        return 1;
         }
         return 0;
 }
@@ -143,9 +146,12 @@ static int pipe_fill(Pipe *p, int fd) {
 /* echo: registered edge-triggered for both directions, so the
  * registration never changes: write back what is buffered until the socket
  * is full, read until it is empty or the buffer full, and wait for the
- * next edge of whichever blocked. Ends when everything read before EOF has
- * gone back (or on an error). */
+ * next edge of whichever blocked. A read shorter than asked means empty
+ * (data arriving later raises a new edge), which saves the read that would
+ * say EAGAIN. Ends when everything read before EOF has gone back (or on an
+ * error). */
 static bool echo_step(BuiltinConn *c, uint32_t events) {
+        bool drained = false;
         for (;;) {
                 if (c->in.len > c->in.off) {
                         if (pipe_flush(&c->in, c->fd) < 0)
@@ -155,10 +161,14 @@ static bool echo_step(BuiltinConn *c, uint32_t events) {
                 }
                 if (c->in.eof)
                         return false;
-                if (pipe_fill(&c->in, c->fd) < 0)
-                        return false;
-                if (c->in.len == 0 && !c->in.eof)
+                if (drained)
                         return true; /* wait for EPOLLIN */
+                int r = pipe_fill(&c->in, c->fd);
+                if (r < 0)
+                        return false;
+                /* A short read empties the queue, except of an end already
+                 * announced: that raises no new edge, so read on to it. */
+                drained = r > 0 && !(events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR));
         }
 }
 
