@@ -144,13 +144,17 @@ static int pipe_fill(Pipe *p, int fd) {
 }
 
 /* echo: registered edge-triggered for both directions, so the
- * registration never changes: write back what is buffered until the socket
- * is full, read until it is empty or the buffer full, and wait for the
- * next edge of whichever blocked. A read shorter than asked means empty
- * (data arriving later raises a new edge), which saves the read that would
- * say EAGAIN. Ends when everything read before EOF has gone back (or on an
- * error). */
+ * registration never changes. Reads go to the manager's scratch buffer and
+ * straight back out; only what the socket will not take now is copied to
+ * the connection's own buffer, which is written first on the next EPOLLOUT
+ * edge, before anything more is read. A read shorter than asked means the
+ * socket is empty (data arriving later raises a new edge), which saves the
+ * read that would say EAGAIN. Ends when everything read before EOF has gone
+ * back (or on an error). */
 static bool echo_step(BuiltinConn *c, uint32_t events) {
+        Manager *m = c->socket->unit->manager;
+        if (!m->builtin_scratch && !(m->builtin_scratch = malloc(BUILTIN_BUF)))
+                return false;
         bool drained = false;
         for (;;) {
                 if (c->in.len > c->in.off) {
@@ -163,12 +167,26 @@ static bool echo_step(BuiltinConn *c, uint32_t events) {
                         return false;
                 if (drained)
                         return true; /* wait for EPOLLIN */
-                int r = pipe_fill(&c->in, c->fd);
-                if (r < 0)
-                        return false;
+                ssize_t n = recv(c->fd, m->builtin_scratch, BUILTIN_BUF, MSG_DONTWAIT);
+                if (n < 0)
+                        return errno == EAGAIN || errno == EINTR;
+                if (n == 0) {
+                        c->in.eof = true;
+                        continue;
+                }
                 /* A short read empties the queue, except of an end already
                  * announced: that raises no new edge, so read on to it. */
-                drained = r > 0 && !(events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR));
+                drained = (size_t) n < BUILTIN_BUF && !(events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR));
+                Pipe sent = { .buf = m->builtin_scratch, .len = (size_t) n };
+                if (pipe_flush(&sent, c->fd) < 0)
+                        return false;
+                if (sent.len > sent.off) {
+                        if (!c->in.buf && !(c->in.buf = malloc(BUILTIN_BUF)))
+                                return false;
+                        memcpy(c->in.buf, sent.buf + sent.off, sent.len - sent.off);
+                        c->in.off = 0;
+                        c->in.len = sent.len - sent.off;
+                }
         }
 }
 

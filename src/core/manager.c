@@ -116,6 +116,7 @@ Manager *manager_free(Manager *m) {
         loop_free(m->loop);
         unit_alias_map_free(m->alias_map);
         unit_path_index_free(m->path_index);
+        free(m->builtin_scratch);
         manager_config_defaults(&m->config);
         free(m->config.default_target);
         free(m->config.lang);

@@ -98,6 +98,7 @@ typedef struct Manager {
         char *cgroup_root;        /* fs path of the instance cgroup; NULL: no cgroup v2 tracking */
         char *cgroup_rel;         /* the same, relative to the cgroup2 mount ("/superd-...") */
         bool cgroup_pids;         /* the pids controller is enabled below cgroup_root */
+        char *builtin_scratch;    /* what built-ins read goes here first (builtin.c) */
         CgroupSlot *cgroup_pool;  /* empty "conn-N" cgroups kept for the next connection */
         size_t n_cgroup_pool;
         unsigned cgroup_pool_next; /* N of the next "conn-N" to make */
