@@ -83,6 +83,7 @@ static void cgroup_sweep_empty(const char *root) {
 static void cgroup_pool_free(Manager *m) {
         for (size_t i = 0; i < m->n_cgroup_pool; i++) {
                 safe_close(m->cgroup_pool[i].fd);
+                safe_close(m->cgroup_pool[i].events_fd);
                 (void) cgroup_remove(m->cgroup_pool[i].path);
                 free(m->cgroup_pool[i].path);
         }
@@ -160,6 +161,7 @@ static int service_cgroup_take_slot(Unit *u) {
                 CgroupSlot *slot = &m->cgroup_pool[--m->n_cgroup_pool];
                 s->cgroup_path = slot->path;
                 s->cgroup_fd = slot->fd;
+                s->cgroup_events_fd = slot->events_fd;
                 s->cgroup_pooled = true;
                 return 0;
         }
@@ -185,21 +187,32 @@ static bool service_cgroup_return_slot(Unit *u) {
                 return false;
         if (!m->cgroup_pool && !(m->cgroup_pool = calloc(CGROUP_POOL_MAX, sizeof(CgroupSlot))))
                 return false;
-        m->cgroup_pool[m->n_cgroup_pool++] = (CgroupSlot) { .path = s->cgroup_path, .fd = s->cgroup_fd };
+        m->cgroup_pool[m->n_cgroup_pool++] = (CgroupSlot) { .path = s->cgroup_path, .fd = s->cgroup_fd,
+                                                             .events_fd = s->cgroup_events_fd };
         s->cgroup_path = NULL;
-        s->cgroup_fd = -1;
+        s->cgroup_fd = s->cgroup_events_fd = -1;
         s->cgroup_pooled = false;
         return true;
 }
 
-/* 1 populated, 0 empty: from the open cgroup.events, else by path. */
-static bool service_cgroup_is_populated(Service *s) {
-        if (s->cgroup_events_fd >= 0) {
-                int r = cgroup_events_populated(s->cgroup_events_fd, NULL);
-                if (r >= 0)
-                        return r;
-        }
-        return cgroup_is_populated(s->cgroup_path);
+static void service_cgroup_event(LoopSource *src, int fd, uint32_t events, void *userdata);
+
+/* Whether the cgroup has processes, from its open cgroup.events (else by
+ * path). A service is told when its cgroup empties only while that matters:
+ * the first time the answer is "populated" the events file goes into the
+ * loop (and is read again, so an exit in between is not missed). Most
+ * cgroups are empty whenever asked, and are never watched: no wake-up for
+ * every process that comes and goes. */
+static bool service_cgroup_is_populated(Unit *u) {
+        Service *s = &u->service;
+        if (s->cgroup_events_fd < 0)
+                return cgroup_is_populated(s->cgroup_path);
+        int r = cgroup_events_populated(s->cgroup_events_fd, NULL);
+        if (r > 0 && !s->cgroup_watch &&
+            loop_add_io(u->manager->loop, s->cgroup_events_fd, EPOLLPRI, service_cgroup_event, u,
+                        &s->cgroup_watch) >= 0)
+                r = cgroup_events_populated(s->cgroup_events_fd, NULL);
+        return r < 0 ? cgroup_is_populated(s->cgroup_path) : r > 0;
 }
 
 static void service_cgroup_event(LoopSource *src, int fd, uint32_t events, void *userdata) {
@@ -217,22 +230,6 @@ static void service_cgroup_event(LoopSource *src, int fd, uint32_t events, void 
                 return;
         }
         service_cgroup_changed(u);
-}
-
-static int service_cgroup_watch(Unit *u) {
-        Service *s = &u->service;
-        if (s->cgroup_watch)
-                return 0;
-        int fd = cgroup_open_events_at(s->cgroup_fd);
-        if (fd < 0)
-                return fd;
-        int r = loop_add_io(u->manager->loop, fd, EPOLLPRI, service_cgroup_event, u, &s->cgroup_watch);
-        if (r < 0) {
-                close(fd);
-                return r;
-        }
-        s->cgroup_events_fd = fd;
-        return 0;
 }
 
 static void service_cgroup_set_limits(Unit *u) {
@@ -269,7 +266,13 @@ int service_cgroup_attach(Unit *u) {
                         return fd;
                 s->cgroup_fd = fd;
         }
-        return service_cgroup_watch(u);
+        if (s->cgroup_events_fd < 0) {
+                int fd = cgroup_open_events_at(s->cgroup_fd);
+                if (fd < 0)
+                        return fd;
+                s->cgroup_events_fd = fd;
+        }
+        return 0;
 }
 
 int service_cgroup_prepare(Unit *u) {
@@ -288,14 +291,14 @@ bool service_cgroup_active(Unit *u) {
 }
 
 bool service_cgroup_populated(Unit *u) {
-        return u->service.cgroup_path && service_cgroup_is_populated(&u->service);
+        return u->service.cgroup_path && service_cgroup_is_populated(u);
 }
 
 int service_cgroup_kill(Unit *u, int sig) {
         if (!u->service.cgroup_path)
                 return -ENOMEDIUM;
         /* The usual case when a service stops: its processes already left. */
-        if (!service_cgroup_is_populated(&u->service))
+        if (!service_cgroup_is_populated(u))
                 return 0;
         return cgroup_kill(u->service.cgroup_path, sig);
 }
@@ -321,13 +324,12 @@ void service_cgroup_release(Unit *u) {
         Service *s = &u->service;
         if (!s->cgroup_path)
                 return;
-        if (service_cgroup_is_populated(s)) {
+        if (service_cgroup_is_populated(u)) {
                 /* Killed processes are still on their way out: once empty. */
                 s->cgroup_release_pending = s->cgroup_watch != NULL;
                 return;
         }
         s->cgroup_watch = loop_source_free(s->cgroup_watch);
-        s->cgroup_events_fd = safe_close(s->cgroup_events_fd);
         if (service_cgroup_return_slot(u))
                 return;
         int r = cgroup_remove(s->cgroup_path);

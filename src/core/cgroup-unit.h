@@ -8,9 +8,11 @@
  * joins its service's cgroup as the first thing after fork (exec.h), so
  * every descendant is in it, whatever it does with sessions.
  *
- * A service's cgroup is made at its first spawn and watched (cgroup.events,
- * EPOLLPRI) until it is removed once empty after the service stopped. Each
- * change of "populated" calls service_cgroup_changed(). Without a writable
+ * A service's cgroup is made at its first spawn and removed once empty
+ * after the service stopped. Its cgroup.events is watched (EPOLLPRI) from
+ * the first time it is found populated when asked (main process gone,
+ * stopping, releasing), and each change of "populated" to 0 then calls
+ * service_cgroup_changed(). Without a writable
  * cgroup2 (Manager.cgroup_root NULL) every function here does nothing and
  * services are tracked by process group/session.
  *
@@ -36,7 +38,8 @@ typedef struct Unit Unit;
 /* An empty cgroup kept for the next connection. */
 struct CgroupSlot {
         char *path;
-        int fd; /* the directory */
+        int fd;        /* the directory */
+        int events_fd; /* its cgroup.events */
 };
 
 #define CGROUP_POOL_MAX 64U
@@ -51,7 +54,7 @@ char *manager_unit_cgroup_path(Manager *m, const char *unit_name);
 /* The unit name whose cgroup pid is in, from /proc/PID/cgroup; NULL: none. */
 char *manager_cgroup_unit_of_pid(Manager *m, pid_t pid);
 
-/* Makes the service's cgroup (if not yet) and starts watching it. Returns
+/* Makes the service's cgroup (if not yet) and opens it. Returns
  * the service's fd of the cgroup directory (still owned by the service) for
  * the child to be born in, -1 without cgroups, or -errno. */
 int service_cgroup_prepare(Unit *u);
@@ -62,7 +65,7 @@ bool service_cgroup_populated(Unit *u);
 int service_cgroup_kill(Unit *u, int sig);
 /* Stops watching and removes the cgroup if empty (else once it empties). */
 void service_cgroup_release(Unit *u);
-/* Starts watching an existing cgroup again (re-adoption, reexec). */
+/* Opens an existing cgroup again (re-adoption, reexec). */
 int service_cgroup_attach(Unit *u);
 void service_cgroup_done(Unit *u);
 /* pids of the cgroup (or -ENOMEDIUM without one). */
