@@ -25,6 +25,10 @@
 
 #include "lib/macro.h"
 
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 /* Credentials resolved before chroot() and applied after it. */
@@ -118,8 +122,15 @@ static int child_close_from_proc(int first, int keep) {
         return n < 0 ? -errno : 0;
 }
 
-/* Closes every fd >= first except keep. */
+/* Closes every fd >= first except keep, at execve() at the latest: they
+ * are marked close-on-exec where the kernel can (5.11), which is a few bit
+ * operations here, and execve() closes them after our parent, if it waits
+ * for us (exec-clone.c), has gone on. With thousands of fds in the manager
+ * that is most of a child's work before exec. */
 static void child_close_from(int first, int keep) {
+        if ((keep <= first || close_range((unsigned) first, (unsigned) keep - 1, CLOSE_RANGE_CLOEXEC) == 0) &&
+            close_range((unsigned) keep + 1, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+                return;
         if (keep > first && close_range((unsigned) first, (unsigned) keep - 1, 0) < 0)
                 goto fallback;
         if (close_range((unsigned) keep + 1, ~0U, 0) < 0)
