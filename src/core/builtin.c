@@ -36,6 +36,7 @@ struct BuiltinConn {
         Pipe in;                        /* client -> (echo: client; proxy: peer) */
         Pipe out;                       /* proxy: peer -> client */
         bool connecting;                /* proxy: connect() in progress */
+        bool tcp;                       /* a short read empties the socket (see echo_step) */
         uint64_t chargen_pos;
         char *source_key;
 };
@@ -143,19 +144,30 @@ static int pipe_fill(Pipe *p, int fd) {
         return 0;
 }
 
+/* How much echo moves per wake-up before it lets the loop serve others. */
+#define ECHO_BUDGET (16U * BUILTIN_BUF)
+
 /* echo: registered edge-triggered for both directions, so the
  * registration never changes. Reads go to the manager's scratch buffer and
  * straight back out; only what the socket will not take now is copied to
  * the connection's own buffer, which is written first on the next EPOLLOUT
- * edge, before anything more is read. A read shorter than asked means the
- * socket is empty (data arriving later raises a new edge), which saves the
- * read that would say EAGAIN. Ends when everything read before EOF has gone
- * back (or on an error). */
+ * edge, before anything more is read.
+ *
+ * On TCP a read shorter than asked means the socket is empty (data arriving
+ * later raises a new edge), which saves the read that would say EAGAIN,
+ * except when this wake-up also announced the peer's end or urgent data:
+ * those raise no new edge, and a read stops short at the urgent mark, so
+ * then (and on other socket types, where a read returns one message) it
+ * reads on to EAGAIN. After ECHO_BUDGET bytes the registration is modified
+ * to itself, which queues a new edge if there is more, and the loop serves
+ * others first. Ends when everything read before EOF has gone back (or on
+ * an error). */
 static bool echo_step(BuiltinConn *c, uint32_t events) {
         Manager *m = c->socket->unit->manager;
         if (!m->builtin_scratch && !(m->builtin_scratch = malloc(BUILTIN_BUF)))
                 return false;
         bool drained = false;
+        size_t moved = 0;
         for (;;) {
                 if (c->in.len > c->in.off) {
                         if (pipe_flush(&c->in, c->fd) < 0)
@@ -167,6 +179,10 @@ static bool echo_step(BuiltinConn *c, uint32_t events) {
                         return false;
                 if (drained)
                         return true; /* wait for EPOLLIN */
+                if (moved >= ECHO_BUDGET) {
+                        (void) loop_io_set_events(c->io, c->events);
+                        return true;
+                }
                 ssize_t n = recv(c->fd, m->builtin_scratch, BUILTIN_BUF, MSG_DONTWAIT);
                 if (n < 0)
                         return errno == EAGAIN || errno == EINTR;
@@ -174,9 +190,9 @@ static bool echo_step(BuiltinConn *c, uint32_t events) {
                         c->in.eof = true;
                         continue;
                 }
-                /* A short read empties the queue, except of an end already
-                 * announced: that raises no new edge, so read on to it. */
-                drained = (size_t) n < BUILTIN_BUF && !(events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR));
+                moved += (size_t) n;
+                drained = c->tcp && (size_t) n < BUILTIN_BUF &&
+                          !(events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR | EPOLLPRI));
                 Pipe sent = { .buf = m->builtin_scratch, .len = (size_t) n };
                 if (pipe_flush(&sent, c->fd) < 0)
                         return false;
@@ -332,7 +348,7 @@ static int proxy_connect(BuiltinConn *c) {
         return loop_add_io(c->socket->unit->manager->loop, c->peer_fd, EPOLLOUT, conn_io, c, &c->peer_io);
 }
 
-int builtin_stream_new(Socket *s, int fd, const char *source_key) {
+int builtin_stream_new(Socket *s, int fd, const char *source_key, bool tcp) {
         BuiltinConn *c = calloc(1, sizeof(BuiltinConn));
         if (!c) {
                 safe_close(fd);
@@ -342,6 +358,7 @@ int builtin_stream_new(Socket *s, int fd, const char *source_key) {
         c->socket = s;
         c->kind = unit_settings(s->unit)->socket.builtin;
         c->fd = fd;
+        c->tcp = tcp;
         c->peer_fd = -1;
         c->source_key = strdup(source_key);
         c->next = s->builtins;
@@ -363,7 +380,7 @@ int builtin_stream_new(Socket *s, int fd, const char *source_key) {
         } else if (c->kind == SOCKET_BUILTIN_CHARGEN)
                 ev = EPOLLIN | EPOLLOUT;
         else if (c->kind == SOCKET_BUILTIN_ECHO)
-                ev = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+                ev = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLPRI | EPOLLET;
         else if (c->kind == SOCKET_BUILTIN_PROXY) {
                 r = proxy_connect(c);
                 ev = 0;

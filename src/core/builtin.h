@@ -14,8 +14,9 @@
 #include "socket.h"
 
 /* Takes fd (an accepted stream connection, non-blocking). 0, or -errno
- * (fd closed). source_key: for MaxConnectionsPerSource= bookkeeping. */
-int builtin_stream_new(Socket *s, int fd, const char *source_key);
+ * (fd closed). source_key: for MaxConnectionsPerSource= bookkeeping. tcp:
+ * a TCP connection, whose short reads mean "empty for now" (builtin.c). */
+int builtin_stream_new(Socket *s, int fd, const char *source_key, bool tcp);
 /* Reads and answers what is queued on a datagram port (bounded per call). */
 void builtin_datagram(Socket *s, SocketPort *p);
 BuiltinConn *builtin_conn_free(BuiltinConn *c);

@@ -6,10 +6,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "lib/cgroup.h"
 #include "lib/log.h"
 #include "manager.h"
+
+#define POOL_PREFIX "conn-"
+
+/* A pooled cgroup's name is exactly "conn-DIGITS"; unit names always have
+ * a '.', so no unit's cgroup ("conn-a.service") is taken for one. */
+static bool is_pool_name(const char *name, unsigned *ret_nr) {
+        const char *d = startswith(name, POOL_PREFIX);
+        if (!d || !*d || strspn(d, "0123456789") != strlen(d) || strlen(d) > 9)
+                return false;
+        if (ret_nr)
+                *ret_nr = (unsigned) strtoul(d, NULL, 10);
+        return true;
+}
 
 /* FNV-1a: a short stable name for the instance from its runtime dir. */
 static unsigned long long hash_string(const char *s) {
@@ -21,7 +35,7 @@ static unsigned long long hash_string(const char *s) {
         return h;
 }
 
-static void cgroup_sweep_empty(const char *root);
+static void cgroup_sweep_empty(Manager *m, const char *root);
 
 void manager_setup_cgroup(Manager *m) {
         _cleanup_free_ char *mount = NULL, *self = NULL;
@@ -56,7 +70,7 @@ void manager_setup_cgroup(Manager *m) {
         }
         m->cgroup_root = root;
         m->cgroup_rel = rel;
-        cgroup_sweep_empty(root);
+        cgroup_sweep_empty(m, root);
         /* TasksMax= needs the pids controller below the instance. */
         (void) cgroup_write(root, "cgroup.subtree_control", "+pids");
         m->cgroup_pids = cgroup_subtree_has(root, "pids");
@@ -65,16 +79,19 @@ void manager_setup_cgroup(Manager *m) {
 
 /* Every empty service cgroup (one may have emptied after its service
  * stopped, while nobody watched); those with processes (KillMode=none, or
- * left by a crashed superd) stay. */
-static void cgroup_sweep_empty(const char *root) {
+ * left by a crashed superd) stay, and new pooled cgroups are numbered past
+ * any "conn-N" that stayed. */
+static void cgroup_sweep_empty(Manager *m, const char *root) {
         DIR *d = opendir(root);
         struct dirent *de;
         while (d && (de = readdir(d))) {
                 if (de->d_type != DT_DIR || de->d_name[0] == '.')
                         continue;
                 char p[4096];
-                if ((size_t) snprintf(p, sizeof p, "%s/%s", root, de->d_name) < sizeof p)
-                        (void) cgroup_remove(p);
+                unsigned nr;
+                if ((size_t) snprintf(p, sizeof p, "%s/%s", root, de->d_name) < sizeof p &&
+                    cgroup_remove(p) < 0 && m && is_pool_name(de->d_name, &nr) && nr >= m->cgroup_pool_next)
+                        m->cgroup_pool_next = nr + 1;
         }
         if (d)
                 closedir(d);
@@ -96,7 +113,7 @@ void manager_release_cgroup(Manager *m) {
         cgroup_pool_free(m);
         if (!m->cgroup_root)
                 return;
-        cgroup_sweep_empty(m->cgroup_root);
+        cgroup_sweep_empty(NULL, m->cgroup_root);
         (void) cgroup_remove(m->cgroup_root);
 }
 
@@ -119,8 +136,6 @@ char *manager_unit_cgroup_path(Manager *m, const char *unit_name) {
                 return NULL;
         return p;
 }
-
-#define POOL_PREFIX "conn-"
 
 /* The instance that holds pooled cgroup `name` now (a scan, but only for
  * notify messages from per-connection services). */
@@ -145,7 +160,7 @@ char *manager_cgroup_unit_of_pid(Manager *m, pid_t pid) {
         if (!rest || *rest != '/' || !rest[1] || strchr(rest + 1, '/'))
                 return NULL;
         rest++;
-        if (startswith(rest, POOL_PREFIX))
+        if (is_pool_name(rest, NULL))
                 return pooled_cgroup_owner(m, rest);
         if (*rest == '_')
                 rest++;
@@ -165,18 +180,45 @@ static int service_cgroup_take_slot(Unit *u) {
                 s->cgroup_pooled = true;
                 return 0;
         }
-        char *p = NULL;
-        if (asprintf(&p, "%s/" POOL_PREFIX "%u", m->cgroup_root, m->cgroup_pool_next++) < 0)
-                return -ENOMEM;
-        int fd = cgroup_open_dir(p);
-        if (fd < 0) {
-                free(p);
-                return fd;
+        /* A new name, never one that exists: a "conn-N" left by another
+         * superd (killed, or before a re-exec) may still hold processes. */
+        for (unsigned tries = 0; tries < 64; tries++) {
+                char *p = NULL;
+                if (asprintf(&p, "%s/" POOL_PREFIX "%u", m->cgroup_root, m->cgroup_pool_next++) < 0)
+                        return -ENOMEM;
+                if (mkdir(p, 0755) < 0) {
+                        int r = -errno;
+                        free(p);
+                        if (r == -EEXIST)
+                                continue;
+                        return r;
+                }
+                int fd = cgroup_open_dir(p);
+                if (fd < 0) {
+                        (void) cgroup_remove(p);
+                        free(p);
+                        return fd;
+                }
+                s->cgroup_path = p;
+                s->cgroup_fd = fd;
+                s->cgroup_pooled = true;
+                return 0;
         }
-        s->cgroup_path = p;
-        s->cgroup_fd = fd;
-        s->cgroup_pooled = true;
-        return 0;
+        return -EEXIST;
+}
+
+int service_cgroup_attach_pid(Unit *u, pid_t pid) {
+        Manager *m = u->manager;
+        Service *s = &u->service;
+        _cleanup_free_ char *path = NULL;
+        const char *rest = pid > 0 && !s->cgroup_path && m->cgroup_rel && cgroup_get_path(pid, &path) >= 0
+                                   ? startswith(path, m->cgroup_rel) : NULL;
+        if (rest && *rest == '/' && is_pool_name(rest + 1, NULL)) {
+                if (asprintf(&s->cgroup_path, "%s%s", m->cgroup_root, rest) < 0)
+                        return -ENOMEM;
+                s->cgroup_pooled = true;
+        }
+        return service_cgroup_attach(u);
 }
 
 /* Gives an empty pooled cgroup back; false when the pool is full. */

@@ -67,6 +67,9 @@ int service_cgroup_kill(Unit *u, int sig);
 void service_cgroup_release(Unit *u);
 /* Opens an existing cgroup again (re-adoption, reexec). */
 int service_cgroup_attach(Unit *u);
+/* The same, for a service whose process pid may sit in a pooled "conn-N"
+ * cgroup (a per-connection instance carried across daemon-reexec). */
+int service_cgroup_attach_pid(Unit *u, pid_t pid);
 void service_cgroup_done(Unit *u);
 /* pids of the cgroup (or -ENOMEDIUM without one). */
 int service_cgroup_pids(Unit *u, pid_t **ret, size_t *ret_n);

@@ -108,6 +108,7 @@ static bool verb_list_sockets(ControlConn *c, char **args) {
 static bool verb_list_unit_files(ControlConn *c, char **args) {
         UnitFileEntry *e = NULL;
         size_t n = 0;
+        manager_check_search_index(c->manager);
         int r = unit_file_list(&c->manager->load_ctx, &e, &n);
         if (r < 0) {
                 control_conn_errorf(c, EXIT_FAILURE_, "Failed to list unit files: %s", strerror(-r));

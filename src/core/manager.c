@@ -150,7 +150,7 @@ void manager_refresh_search_index(Manager *m) {
 /* Before a unit is read: a search directory that changed since the index
  * was built (a new unit file, drop-in directory, alias or mask) makes it
  * read anew, so units written without daemon-reload are found. */
-static void manager_check_search_index(Manager *m) {
+void manager_check_search_index(Manager *m) {
         if (unit_path_index_is_stale(m->path_index))
                 manager_refresh_search_index(m);
 }

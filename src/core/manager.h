@@ -134,6 +134,9 @@ int manager_prepare_runtime_dir(Manager *m);
 /* Reads the search path's names and aliases anew (start-up, reload, and
  * before a load once a search directory changed). */
 void manager_refresh_search_index(Manager *m);
+/* Before anything reads unit files through load_ctx: a search directory
+ * that changed since the index was built makes it read anew. */
+void manager_check_search_index(Manager *m);
 
 /* Finds or loads a unit by name (suffix completed). -EINVAL bad name, -ENOMEM. */
 int manager_load_unit(Manager *m, const char *name, Unit **ret);

@@ -283,12 +283,14 @@ static int service_spawn_control(Unit *u) {
 }
 
 /* An Accept=yes connection is the main process's alone once the last main
- * command runs and no restart can want it again: dropping our copy leaves
+ * command runs and no restart (Restart=, RestartForceExitStatus=) can want
+ * it again: dropping our copy leaves
  * the TCP teardown to the service's exit, as with inetd, instead of to us. */
 static void service_drop_connection_fd(Unit *u) {
+        static const ExitStatusSet none = {};
         const ServiceSettings *ss = settings(u);
         if (u->connection && u->service.main_command_index + 1 >= ss->exec[SERVICE_EXEC_START].n &&
-            ss->restart == SERVICE_RESTART_NO)
+            ss->restart == SERVICE_RESTART_NO && !memcmp(&ss->restart_force_status, &none, sizeof none))
                 u->connection->fd = safe_close(u->connection->fd);
 }
 

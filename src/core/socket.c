@@ -810,7 +810,7 @@ static void send_banner(int fd, const char *data, size_t len) {
 }
 
 /* One accepted connection of an Accept=yes (or built-in stream) socket. */
-static void socket_handle_connection(Socket *s, int fd, const struct sockaddr *remote) {
+static void socket_handle_connection(Socket *s, const SocketPort *p, int fd, const struct sockaddr *remote) {
         const SocketSettings *k = settings(s->unit);
         char key[80];
         sockaddr_source_key(remote, key, sizeof key);
@@ -826,7 +826,9 @@ static void socket_handle_connection(Socket *s, int fd, const struct sockaddr *r
         socket_acl_source_add(s, key);
         if (k->builtin != SOCKET_BUILTIN_NONE) {
                 send_banner(fd, s->banner, s->banner_len);
-                (void) builtin_stream_new(s, fd, key);
+                bool tcp = p->type == SOCKET_LISTEN_STREAM &&
+                           (remote->sa_family == AF_INET || remote->sa_family == AF_INET6);
+                (void) builtin_stream_new(s, fd, key, tcp);
                 return;
         }
         send_banner(fd, s->banner, s->banner_len);
@@ -864,7 +866,7 @@ static void socket_port_accept(Socket *s, SocketPort *p) {
                 }
                 if (len < sizeof(sa_family_t))
                         sa.ss_family = AF_UNIX;
-                socket_handle_connection(s, fd, (struct sockaddr *) &sa);
+                socket_handle_connection(s, p, fd, (struct sockaddr *) &sa);
         }
 }
 

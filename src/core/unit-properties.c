@@ -233,8 +233,10 @@ void unit_append_properties(Unit *u, StrBuf *b) {
         control_record_add(b, "FragmentPath", f->fragment_path);
         add_strv(b, "DropInPaths", f->dropin_paths);
         /* Computing it reads every link dir: once per (re)load, not per query. */
-        if (u->file_state_cached < 0 && f->fragment_path)
+        if (u->file_state_cached < 0 && f->fragment_path) {
+                manager_check_search_index(u->manager);
                 u->file_state_cached = unit_file_get_state(&u->manager->load_ctx, u->name, &fs) >= 0 ? (int) fs : -2;
+        }
         fs = (UnitFileState) u->file_state_cached;
         control_record_add(b, "UnitFileState", f->fragment_path && u->file_state_cached >= 0
                                                        ? unit_file_state_to_string(fs) : "");

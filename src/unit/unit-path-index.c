@@ -39,7 +39,17 @@ typedef struct IndexedDir {
         char *path;
         IndexedName *names; /* sorted by name; none when the directory does not exist */
         size_t n;
+        bool unknown;       /* could not be read (EACCES, EMFILE, ...): ask the disk */
 } IndexedDir;
+
+/* What a watch stands for: a search directory (child NULL: any change
+ * counts), or the nearest existing parent of one that does not exist yet
+ * (only child appearing counts, so files coming and going in /run do not
+ * make the index stale). */
+typedef struct WatchRole {
+        int wd;
+        char *child;
+} WatchRole;
 
 typedef struct CachedFile {
         char *path;
@@ -53,6 +63,8 @@ typedef struct CachedFile {
 struct UnitPathIndex {
         IndexedDir *dirs; /* one per search directory, same order */
         size_t n_dirs;
+        WatchRole *roles;
+        size_t n_roles;
         CachedFile *files;
         size_t n_files, cached_bytes;
         int inotify_fd; /* owned */
@@ -78,6 +90,9 @@ UnitPathIndex *unit_path_index_free(UnitPathIndex *idx) {
                 free(idx->files[i].data);
         }
         free(idx->files);
+        for (size_t i = 0; i < idx->n_roles; i++)
+                free(idx->roles[i].child);
+        free(idx->roles);
         safe_close(idx->inotify_fd);
         free(idx);
         return NULL;
@@ -87,15 +102,23 @@ static int compare_names(const void *a, const void *b) {
         return strcmp(((const IndexedName *) a)->name, ((const IndexedName *) b)->name);
 }
 
-/* Reads the names in d->path; a directory that is not there stays empty. */
+/* Reads the names in d->path; a directory that is not there stays empty,
+ * one that cannot be read is unknown. */
 static int indexed_dir_read(IndexedDir *d) {
         DIR *dir = opendir(d->path);
-        if (!dir)
+        if (!dir) {
+                d->unknown = errno != ENOENT && errno != ENOTDIR;
                 return 0;
+        }
         size_t cap = 0;
         int r = 0;
         struct dirent *de;
-        while (r >= 0 && (de = readdir(dir))) {
+        for (;;) {
+                errno = 0;
+                if (r < 0 || !(de = readdir(dir))) {
+                        d->unknown = r >= 0 && errno != 0;
+                        break;
+                }
                 if (streq(de->d_name, ".") || streq(de->d_name, ".."))
                         continue;
                 if (d->n == cap) {
@@ -120,20 +143,35 @@ static int indexed_dir_read(IndexedDir *d) {
         return r;
 }
 
-/* Watches path, or its nearest existing parent for path to appear. */
-static int watch_dir(int fd, const char *path) {
-        char p[PATH_MAX];
+static int add_role(UnitPathIndex *idx, int wd, const char *child) {
+        WatchRole *n = realloc(idx->roles, sizeof(WatchRole) * (idx->n_roles + 1));
+        if (!n)
+                return -ENOMEM;
+        idx->roles = n;
+        idx->roles[idx->n_roles] = (WatchRole) { .wd = wd, .child = child ? strdup(child) : NULL };
+        if (child && !idx->roles[idx->n_roles].child)
+                return -ENOMEM;
+        idx->n_roles++;
+        return 0;
+}
+
+/* Watches path, or its nearest existing parent for the next component
+ * towards path to appear. */
+static int watch_dir(UnitPathIndex *idx, const char *path) {
+        char p[PATH_MAX], child[NAME_MAX + 1] = "";
         if (snprintf(p, sizeof p, "%s", path) >= (int) sizeof p)
                 return -ENAMETOOLONG;
         uint32_t mask = DIR_EVENTS;
         for (;;) {
-                if (inotify_add_watch(fd, p, mask | IN_ONLYDIR | IN_MASK_ADD) >= 0)
-                        return 0;
+                int wd = inotify_add_watch(idx->inotify_fd, p, mask | IN_ONLYDIR | IN_MASK_ADD);
+                if (wd >= 0)
+                        return add_role(idx, wd, *child ? child : NULL);
                 if (errno != ENOENT && errno != ENOTDIR)
                         return -errno;
                 char *slash = strrchr(p, '/');
                 if (!slash || streq(p, "/"))
                         return -ENOENT;
+                snprintf(child, sizeof child, "%s", slash + 1);
                 slash[slash == p] = 0; /* "/a" -> "/" */
                 mask = PARENT_EVENTS;
         }
@@ -154,7 +192,7 @@ int unit_path_index_new(char **search_path, UnitPathIndex **ret) {
                 if (!(idx->dirs[i].path = strdup(search_path[i])))
                         r = -ENOMEM;
                 else
-                        r = watch_dir(idx->inotify_fd, search_path[i]);
+                        r = watch_dir(idx, search_path[i]);
         }
         for (size_t i = 0; r >= 0 && i < idx->n_dirs; i++)
                 r = indexed_dir_read(&idx->dirs[i]);
@@ -166,6 +204,17 @@ int unit_path_index_new(char **search_path, UnitPathIndex **ret) {
         return 0;
 }
 
+/* Whether one event says something the index relies on changed. */
+static bool event_matters(const UnitPathIndex *idx, const struct inotify_event *ev) {
+        if (ev->mask & (IN_Q_OVERFLOW | IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF))
+                return true;
+        for (size_t i = 0; i < idx->n_roles; i++)
+                if (idx->roles[i].wd == ev->wd &&
+                    (!idx->roles[i].child || (ev->len && streq(ev->name, idx->roles[i].child))))
+                        return true;
+        return false;
+}
+
 bool unit_path_index_is_stale(UnitPathIndex *idx) {
         if (!idx)
                 return false;
@@ -173,19 +222,22 @@ bool unit_path_index_is_stale(UnitPathIndex *idx) {
         bool stale = false;
         for (;;) {
                 ssize_t k = read(idx->inotify_fd, buf, sizeof buf);
-                if (k > 0) {
-                        stale = true;
-                        continue;
-                }
                 if (k < 0 && errno == EINTR)
                         continue;
-                return stale || (k < 0 && errno != EAGAIN);
+                if (k <= 0)
+                        return stale || (k < 0 && errno != EAGAIN);
+                for (ssize_t off = 0; off + (ssize_t) sizeof(struct inotify_event) <= k;) {
+                        const struct inotify_event *ev = (const struct inotify_event *) (buf + off);
+                        stale = stale || event_matters(idx, ev);
+                        off += (ssize_t) sizeof(struct inotify_event) + ev->len;
+                }
         }
 }
 
 static const IndexedName *index_find(const UnitPathIndex *idx, char **search_path, size_t dir, const char *name,
                                      bool *ret_known) {
-        *ret_known = idx && dir < idx->n_dirs && streq(idx->dirs[dir].path, search_path[dir]);
+        *ret_known = idx && dir < idx->n_dirs && !idx->dirs[dir].unknown &&
+                     streq(idx->dirs[dir].path, search_path[dir]);
         if (!*ret_known || !idx->dirs[dir].n)
                 return NULL;
         IndexedName key = { .name = (char *) name };

@@ -225,6 +225,31 @@ def test_echo_bulk_both_ways_and_trickle(sd):
     s.shutdown(socket.SHUT_WR)
     assert s.recv(1) == b""
     s.close()
+    # urgent data stops a read short of what is queued: all of the rest still comes back
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    s.send(b"hello")
+    s.send(b"!", socket.MSG_OOB)
+    s.send(b"world")
+    time.sleep(0.2)
+    got = b""
+    while len(got) < 10:
+        b = s.recv(100)
+        assert b, got
+        got += b
+    assert got == b"helloworld"
+    s.close()
+    # a sequential-packet socket returns one message per read: both queued ones come back
+    path = str(sd.root / "seq.sock")
+    sd.write_unit("seq.socket", f"[Socket]\nListenSequentialPacket={path}\nBuiltin=echo\n")
+    sd.ctl_ok("start", "seq.socket")
+    q = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    q.settimeout(10)
+    q.connect(path)
+    q.send(b"one")
+    q.send(b"two")
+    assert q.recv(100) == b"one"
+    assert q.recv(100) == b"two"
+    q.close()
     sd.wait_prop("bulk.socket", "NConnections", "0")
 
 

@@ -156,6 +156,8 @@ static void test_path_index(void **state) {
         UnitPathIndex *idx2 = NULL;
         assert_int_equal(unit_path_index_new(dirs, &idx2), 0);
         assert_int_equal(unit_path_index_lookup(idx2, dirs, 1, "c.service"), 0);
+        put(f, "unrelated.txt", "x"); /* next to the missing directory: no matter */
+        assert_false(unit_path_index_is_stale(idx2));
         put(f, "gen/late/c.service", "[Service]\nExecStart=/bin/c\n");
         assert_true(unit_path_index_is_stale(idx2));
         unit_path_index_free(idx2);
