@@ -16,6 +16,7 @@
 #include "lib/log.h"
 #include "lib/strv.h"
 #include "manager.h"
+#include "mounts.h"
 #include "notify.h"
 #include "output.h"
 #include "socket.h"
@@ -287,6 +288,29 @@ static void spawn_fill_params(Unit *u, const ExecCommand *cmd, const SpawnStdio 
         p->new_session = true;
 }
 
+/* Whether path is local as the child sees it after chroot(root) (root
+ * NULL: none). */
+static bool spawn_path_is_local(Manager *m, const char *root, const char *path) {
+        char buf[PATH_MAX];
+        if (!root)
+                return manager_path_is_local(m, path);
+        int n = snprintf(buf, sizeof buf, "%s/%s", root, path);
+        return n > 0 && (size_t) n < sizeof buf && manager_path_is_local(m, buf);
+}
+
+/* Whether every path the child touches before execve() is on a local
+ * filesystem, so it may share our memory (ExecParams.share_memory_ok): we
+ * are suspended until it execs, and a hung NFS or FUSE mount would hang us
+ * with it. A name searched in PATH or a home directory could be anywhere. */
+static bool spawn_paths_are_local(Manager *m, const ExecParams *p) {
+        const char *root = p->root_directory, *wd = p->working_directory;
+        if (!p->path || p->path[0] != '/' || (root && root[0] != '/') || (wd && wd[0] != '/'))
+                return false;
+        manager_mounts_refresh(m);
+        return (!root || manager_path_is_local(m, root)) && (!wd || spawn_path_is_local(m, root, wd)) &&
+               spawn_path_is_local(m, root, p->path);
+}
+
 /* The uid the process runs as, for its journal entries. */
 static uid_t spawn_uid(const char *user) {
         if (!user)
@@ -327,6 +351,7 @@ int unit_spawn(Unit *u, const ExecCommand *cmd, SpawnFlags flags, pid_t main_pid
         p.argv = argv;
         p.envp = env;
         p.set_watchdog_pid = spawn_has_watchdog(u, flags);
+        p.share_memory_ok = spawn_paths_are_local(u->manager, &p);
         int cgroup_fd = u->type == UNIT_SERVICE ? service_cgroup_prepare(u) : -1; /* the service's */
         if (cgroup_fd < -1) {
                 spawn_stdio_done(&io);

@@ -18,6 +18,7 @@
 #include "lib/log.h"
 #include "lib/strv.h"
 #include "lib/timespan.h"
+#include "mounts.h"
 #include "tmpfiles.h"
 #include "notify.h"
 
@@ -113,6 +114,7 @@ Manager *manager_free(Manager *m) {
         strv_free(m->argv);
         free(m->load_queue.items);
         free(m->waiting.items);
+        manager_mounts_free(m); /* before the loop its watch is in */
         loop_free(m->loop);
         unit_alias_map_free(m->alias_map);
         unit_path_index_free(m->path_index);
@@ -572,6 +574,7 @@ int manager_startup(Manager *m) {
         if (r < 0)
                 return r;
         manager_setup_cgroup(m);
+        (void) manager_mounts_setup(m);
         if (asprintf(&m->units_state_dir, "%s/units", m->runtime_dir) < 0)
                 return log_error_errno(-ENOMEM, "Failed to set up state records: %m");
         if (mkdir(m->units_state_dir, 0755) < 0 && errno != EEXIST)

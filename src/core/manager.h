@@ -70,6 +70,7 @@ typedef struct Manager {
         UnitLoadContext load_ctx;
         UnitAliasMap *alias_map;  /* symlinks of the search path, read once per (re)load */
         UnitPathIndex *path_index; /* names in the search path; read anew when it changes */
+        struct ManagerMounts *mounts; /* the mount table, watched (mounts.c); NULL: nothing is local */
 
         ManagerConfig config;
         Diag config_diag;

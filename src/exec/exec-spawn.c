@@ -110,7 +110,10 @@ int exec_spawn_pidfd(const ExecParams *p, pid_t *ret_pid, int *ret_pidfd, int *r
         bool into_cgroup = p->cgroup_set && p->cgroup_fd >= 0;
         born_inside.cgroup_set = false; /* nothing to move */
         pid_t pid = -1;
-        if (!spawn_needs_nss(p)) {
+        /* A child sharing our memory suspends us until it execs: only where
+         * the caller knows its paths are on local filesystems (a hung mount
+         * would hang us with it) and it looks up no names. */
+        if (p->share_memory_ok && !spawn_needs_nss(p)) {
                 pid = exec_clone_shared(&born_inside, pipefd[1], into_cgroup ? p->cgroup_fd : -1, &pidfd);
                 if (pid > 0)
                         goto spawned;

@@ -88,6 +88,11 @@ typedef struct ExecParams {
         bool set_watchdog_pid;            /* the child writes its pid into envp's "WATCHDOG_PID=" entry,
                                            * which the caller pads with room for 10 digits */
         bool set_listen_pid;              /* the same for "LISTEN_PID=" (socket activation) */
+        bool share_memory_ok;             /* the caller vouches that every path the child touches before
+                                           * execve() (RootDirectory=, the working directory below it,
+                                           * the program) is on a local filesystem: only then may it
+                                           * share our memory, which suspends us until it execs (a hung
+                                           * NFS or FUSE mount would hang us too); else it is forked */
 } ExecParams;
 
 typedef struct ExecFailure {
