@@ -31,5 +31,6 @@ _Noreturn void exec_child(const ExecParams *p, int report_fd);
  * then (exec-clone.c). Returns its pid (and a pidfd for it in *ret_pidfd),
  * or -errno: -ENOSYS where this is not built, anything else where the
  * kernel refuses; then fork instead. Only for p that needs no NSS lookup
- * (no User=, Group=, SupplementaryGroups=). */
+ * (no User=, Group=, SupplementaryGroups=) and whose paths the caller
+ * vouched are local (ExecParams.share_memory_ok): we wait for this child. */
 pid_t exec_clone_shared(const ExecParams *p, int report_fd, int cgroup_fd, int *ret_pidfd);
