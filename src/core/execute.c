@@ -284,6 +284,7 @@ static void spawn_fill_params(Unit *u, const ExecCommand *cmd, const SpawnStdio 
         p->stdout_fd = io->fd[1];
         p->stderr_fd = io->fd[2];
         p->ignore_sigpipe = es->ignore_sigpipe;
+        p->signals_default = true; /* main() reset them; only SIGPIPE changes later */
         p->no_new_privileges = es->no_new_privileges;
         p->new_session = true;
 }

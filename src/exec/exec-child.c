@@ -222,12 +222,17 @@ static void child_reset_reserved_signal(int sig) {
 #endif
 }
 
-static int child_reset_signals(bool ignore_sigpipe) {
+/* Every disposition back to the default, or (signals_default: the parent
+ * keeps them so, exec_reset_signal_dispositions()) only SIGPIPE and the two
+ * reserved ones, which saves some sixty system calls per child. */
+static int child_reset_signals(bool ignore_sigpipe, bool signals_default) {
         struct sigaction sa = { .sa_handler = SIG_DFL };
         sigset_t ss;
 
         for (int sig = 1; sig < NSIG; sig++) {
                 if (sig == SIGKILL || sig == SIGSTOP)
+                        continue;
+                if (signals_default && sig != SIGPIPE && sig != 32 && sig != 33)
                         continue;
                 if (sigaction(sig, &sa, NULL) < 0 && errno == EINVAL)
                         child_reset_reserved_signal(sig);
@@ -348,7 +353,7 @@ static int child_setup_process(const ExecParams *p, int *report_fd, ExecStep *re
         if (r < 0)
                 return r;
 
-        CHILD_STEP(ret_step, EXEC_STEP_SIGNAL_MASK, child_reset_signals(p->ignore_sigpipe));
+        CHILD_STEP(ret_step, EXEC_STEP_SIGNAL_MASK, child_reset_signals(p->ignore_sigpipe, p->signals_default));
         if (p->new_session)
                 CHILD_STEP(ret_step, EXEC_STEP_SETSID, setsid() < 0 ? -errno : 0);
         CHILD_STEP(ret_step, EXEC_STEP_LIMITS, child_set_rlimits(p));

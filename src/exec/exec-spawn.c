@@ -84,6 +84,13 @@ static bool spawn_needs_nss(const ExecParams *p) {
                (p->working_directory && p->working_directory[0] == '~');
 }
 
+void exec_reset_signal_dispositions(void) {
+        struct sigaction sa = { .sa_handler = SIG_DFL };
+        for (int sig = 1; sig < NSIG; sig++)
+                if (sig != SIGKILL && sig != SIGSTOP && sig != 32 && sig != 33)
+                        (void) sigaction(sig, &sa, NULL);
+}
+
 int exec_spawn(const ExecParams *p, pid_t *ret_pid, int *ret_report_fd) {
         int pidfd = -1;
         int r = exec_spawn_pidfd(p, ret_pid, &pidfd, ret_report_fd);

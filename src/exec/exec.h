@@ -79,6 +79,9 @@ typedef struct ExecParams {
         const int *pass_fds;              /* dup'ed to 3, 4, ... in order */
         size_t n_pass_fds;
         bool ignore_sigpipe;
+        bool signals_default;             /* every disposition of ours is the default but SIGPIPE's
+                                           * (exec_reset_signal_dispositions() at start): the child
+                                           * resets only SIGPIPE and signals 32/33 */
         bool no_new_privileges;
         bool new_session;                 /* default behaviour: true */
         int cgroup_fd;                    /* the service's cgroup directory (O_CLOEXEC): the child is
@@ -103,6 +106,12 @@ typedef struct ExecFailure {
 /* Forks and starts the child. On success returns 0, *ret_pid, and
  * *ret_report_fd: the read end (O_CLOEXEC|O_NONBLOCK) of the report pipe,
  * owned by the caller. */
+/* Sets every signal disposition but SIGKILL/SIGSTOP/32/33 to the default,
+ * as the manager does once at start (its parent may have left some
+ * ignored), so children with ExecParams.signals_default reset only what
+ * the manager changes afterwards (SIGPIPE). */
+void exec_reset_signal_dispositions(void);
+
 int exec_spawn(const ExecParams *p, pid_t *ret_pid, int *ret_report_fd);
 /* The same, and a pidfd for the child in *ret_pidfd where the kernel made
  * one with it (else -1: open one yourself if you want one). */

@@ -13,6 +13,7 @@
 
 #include "check.h"
 #include "core/manager.h"
+#include "exec/exec.h"
 #include "daemon.h"
 #include "lib/log.h"
 
@@ -181,6 +182,7 @@ int main(int argc, char **argv) {
         log_set_ident("superd");
         if (arg_check)
                 return superd_check(&o);
+        exec_reset_signal_dispositions(); /* children then reset only SIGPIPE */
         r = run(&o);
         return r < 0 ? EXIT_FAILURE : r;
 }

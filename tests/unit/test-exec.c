@@ -547,6 +547,33 @@ static void test_signals(void **state) {
         assert_int_equal(sigprocmask(SIG_SETMASK, &old_mask, NULL), 0);
 }
 
+/* The manager resets its dispositions once; its children then reset only
+ * SIGPIPE and the reserved 32/33, and still start with nothing ignored. */
+static void test_signals_default(void **state) {
+        struct sigaction ign = { .sa_handler = SIG_IGN }, cur, old_pipe;
+        assert_int_equal(sigaction(SIGTERM, &ign, NULL), 0);
+        exec_reset_signal_dispositions();
+        assert_int_equal(sigaction(SIGTERM, NULL, &cur), 0);
+        assert_true(cur.sa_handler == SIG_DFL);
+        assert_int_equal(sigaction(SIGPIPE, &ign, &old_pipe), 0);
+        struct { void *h; unsigned long f; void *r; uint64_t m; } ksa = { .h = SIG_IGN }, kold;
+        assert_int_equal(syscall(SYS_rt_sigaction, 32, &ksa, &kold, sizeof ksa.m), 0);
+
+        ExecParams p = params("/bin/grep", (char *const[]) { "grep", "-E", "^SigIgn", "/proc/self/status", NULL });
+        p.signals_default = true;
+        p.ignore_sigpipe = false;
+        RunResult rr = run(p);
+        assert_ok(&rr);
+        assert_string_equal(rr.out, "SigIgn:\t0000000000000000\n");
+        p.ignore_sigpipe = true;
+        rr = run(p);
+        assert_ok(&rr);
+        assert_string_equal(rr.out, "SigIgn:\t0000000000001000\n");
+
+        assert_int_equal(syscall(SYS_rt_sigaction, 32, &kold, NULL, sizeof kold.m), 0);
+        assert_int_equal(sigaction(SIGPIPE, &old_pipe, NULL), 0);
+}
+
 static void test_setsid(void **state) {
         /* Fields 1, 5, 6 of /proc/self/stat: pid, pgrp, session. */
         ExecParams p = params("/bin/sh", SH("read pid comm st ppid pgrp sid rest </proc/self/stat; echo $pid $pgrp $sid"));
@@ -656,6 +683,7 @@ int main(void) {
                 cmocka_unit_test(test_pass_fds),
                 cmocka_unit_test(test_stdin),
                 cmocka_unit_test(test_signals),
+                cmocka_unit_test(test_signals_default),
                 cmocka_unit_test(test_setsid),
                 cmocka_unit_test(test_no_new_privileges),
                 cmocka_unit_test(test_chroot),
