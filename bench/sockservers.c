@@ -30,42 +30,47 @@ static int listen_on(int port, int nonblock) {
         return fd;
 }
 
+/* The connection as stdin/stdout of argv[0], by fork()+execv(). */
+static void spawn_fork(int c, char **argv) {
+        if (fork() == 0) {
+                dup2(c, 0);
+                dup2(c, 1);
+                execv(argv[0], argv);
+                _exit(127);
+        }
+}
+
+/* The same by posix_spawn(). */
+static void spawn_posix(int c, char **argv) {
+        extern char **environ;
+        posix_spawn_file_actions_t fa;
+        posix_spawn_file_actions_init(&fa);
+        posix_spawn_file_actions_adddup2(&fa, c, 0);
+        posix_spawn_file_actions_adddup2(&fa, c, 1);
+        pid_t pid;
+        posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+        posix_spawn_file_actions_destroy(&fa);
+}
+
+static void accept_loop(int port, void (*spawn)(int, char **), char **argv) {
+        signal(SIGCHLD, SIG_IGN);
+        int l = listen_on(port, 0);
+        for (;;) {
+                int c = accept4(l, NULL, NULL, SOCK_CLOEXEC);
+                if (c < 0)
+                        continue;
+                spawn(c, argv);
+                close(c);
+        }
+}
+
 int main(int argc, char **argv) {
         if (argc < 3)
                 return 2;
-        if (!strcmp(argv[1], "spawn")) {
-                extern char **environ;
-                signal(SIGCHLD, SIG_IGN);
-                int l = listen_on(atoi(argv[2]), 0);
-                for (;;) {
-                        int c = accept4(l, NULL, NULL, SOCK_CLOEXEC);
-                        if (c < 0)
-                                continue;
-                        posix_spawn_file_actions_t fa;
-                        posix_spawn_file_actions_init(&fa);
-                        posix_spawn_file_actions_adddup2(&fa, c, 0);
-                        posix_spawn_file_actions_adddup2(&fa, c, 1);
-                        pid_t pid;
-                        posix_spawn(&pid, argv[3], &fa, NULL, argv + 3, environ);
-                        posix_spawn_file_actions_destroy(&fa);
-                        close(c);
-                }
-        }
-        if (!strcmp(argv[1], "forkexec")) {
-                signal(SIGCHLD, SIG_IGN);
-                int l = listen_on(atoi(argv[2]), 0);
-                for (;;) {
-                        int c = accept4(l, NULL, NULL, SOCK_CLOEXEC);
-                        if (c < 0)
-                                continue;
-                        if (fork() == 0) {
-                                dup2(c, 0);
-                                dup2(c, 1);
-                                execv(argv[3], argv + 3);
-                                _exit(127);
-                        }
-                        close(c);
-                }
+        if (!strcmp(argv[1], "spawn") || !strcmp(argv[1], "forkexec")) {
+                if (argc < 4)
+                        return 2;
+                accept_loop(atoi(argv[2]), !strcmp(argv[1], "spawn") ? spawn_posix : spawn_fork, argv + 3);
         }
         int l = listen_on(atoi(argv[2]), 1), ep = epoll_create1(EPOLL_CLOEXEC);
         struct epoll_event ev = { .events = EPOLLIN, .data.fd = l }, evs[256];
