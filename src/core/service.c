@@ -203,6 +203,8 @@ void service_set_state(Unit *u, ServiceState st) {
                 service_watchdog_stop(u);
         if (old_state != st)
                 log_unit_debug(u->name, "Changed %s -> %s", state_names[old_state], state_names[st]);
+        if (st == SERVICE_DEAD || st == SERVICE_FAILED)
+                service_cgroup_release(u); /* before unit_notify() may free a connection's instance */
         unit_notify(u, old, unit_active_state(u));
         /* After unit_notify(): the record carries the new timestamps. */
         manager_save_unit_state(u->manager, u);
@@ -485,7 +487,8 @@ static void service_enter_dead(Unit *u, ServiceResult r) {
         /* Whatever is left after the final kill is abandoned (and reaped as an orphan). */
         service_unwatch_main(u);
         service_unwatch_control(u);
-        service_cgroup_release(u);
+        /* The cgroup goes with the state dead/failed (service_set_state());
+         * an automatic restart keeps it for the next process. */
         bool restart = service_should_restart(u);
         exec_dirs_destroy_runtime(u, restart || s->restart_after_stop);
         if (restart) {
