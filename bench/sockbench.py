@@ -12,7 +12,7 @@ bare C baselines, in one run on one machine.
    and a bare single-threaded epoll echo server: 64-byte round trips on 1
    and 32 connections, 1 GB bulk, N short connections at concurrency 16.
 
-Usage: sockbench.py BUILD_DIR [--n 3000] [--rounds 3] [--markdown FILE]
+Usage: sockbench.py BUILD_DIR [--n 3000] [--rounds 3] [--echo-rounds 5] [--markdown FILE]
 Each figure is the median of the rounds; a round runs every server in turn.
 Missing competitors are skipped (and say so). Needs root (xinetd/inetd bind
 and run as root here) and a C compiler.
@@ -249,7 +249,7 @@ def run_echo(build_dir, tools, tmp, n, bulk, rounds):
     return run_rounds(servers, rounds, measure)
 
 
-def markdown(spawn, echo, n, bulk, rounds):
+def markdown(spawn, echo, n, bulk, rounds, echo_rounds):
     out = ["## Socket activation (make bench-sockets)", "",
            f"Per-connection spawn of `/bin/cat`, {n} connections per level: connections per second "
            "(p99 latency), concurrency 1 / 16 / 64. superd runs an `Accept=yes` socket with "
@@ -269,7 +269,8 @@ def markdown(spawn, echo, n, bulk, rounds):
             if o:
                 out.append(f"superd / {other}: " + " / ".join(f"{s[0] / x[0]:.2f}" for s, x in zip(sup, o)))
     out += ["", f"Echo: 64-byte round trips per second on 1 and 32 connections, {bulk // 10**6} MB bulk "
-                f"(MB/s), {n} short connections at concurrency 16 (per second).", "",
+                f"(MB/s), {n} short connections at concurrency 16 (per second); medians of {echo_rounds} "
+                "rounds.", "",
             "| server | rtt x1 | rtt x32 | bulk MB/s | short conn/s |", "|---|---|---|---|---|"]
     for name, (a, b, c, d) in echo:
         out.append(f"| {name} | {a:.0f} | {b:.0f} | {c:.0f} | {d:.0f} |")
@@ -289,6 +290,8 @@ def main():
     ap.add_argument("--n", type=int, default=3000)
     ap.add_argument("--bulk", type=int, default=10**9)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--echo-rounds", type=int, default=5,
+                    help="echo rounds are short and the loopback figures noisy: more of them")
     ap.add_argument("--markdown")
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -296,8 +299,8 @@ def main():
         print(f"spawn /bin/cat, {a.n} connections at concurrency 1/16/64, {a.rounds} rounds:", flush=True)
         spawn = run_spawn(a.build, tools, tmp, a.n, a.rounds)
         print("echo:", flush=True)
-        echo = run_echo(a.build, tools, tmp, a.n, a.bulk, a.rounds)
-    md = markdown(spawn, echo, a.n, a.bulk, a.rounds)
+        echo = run_echo(a.build, tools, tmp, a.n, a.bulk, a.echo_rounds)
+    md = markdown(spawn, echo, a.n, a.bulk, a.rounds, a.echo_rounds)
     print()
     print(md)
     if a.markdown:
