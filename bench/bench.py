@@ -162,6 +162,27 @@ def kill_tree(root_pid, payload_exe, timeout=5.0):
     return not descendants(me)
 
 
+def remove_superd_cgroups(root):
+    """Removes the empty cgroups a killed `superd --root ROOT` leaves
+    (superd-HASH below our cgroup, HASH = FNV-1a of ROOT/run/superd): 500
+    services leave 500 directories otherwise."""
+    h = 1469598103934665603
+    for b in os.path.join(root, "run/superd").encode():
+        h = ((h ^ b) * 1099511628211) & 0xffffffffffffffff
+    try:
+        own = next(l.split("::", 1)[1].strip() for l in open("/proc/self/cgroup") if l.startswith("0::"))
+    except (OSError, StopIteration):
+        return
+    for mount in ("/sys/fs/cgroup", "/sys/fs/cgroup/unified"):
+        top = f"{mount}{own.rstrip('/')}/superd-{h:016x}"
+        if os.path.exists(f"{mount}/cgroup.controllers") and os.path.isdir(top):
+            for d, _, _ in sorted(os.walk(top), key=lambda w: -w[0].count("/")):
+                try:
+                    os.rmdir(d)
+                except OSError:
+                    pass
+
+
 # ---------------------------------------------------------------- stamps ---
 
 class Stamps:
@@ -569,6 +590,7 @@ def run_one(cls, build, work, bins):
         stamps.close()
         if not kill_tree(s.proc.pid if s.proc else 0, s.stamp):
             log("   WARNING: some processes survived the clean-up")
+        remove_superd_cgroups(s.dir)
         s.out.close()
     return r
 

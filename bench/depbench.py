@@ -380,6 +380,7 @@ def run_one(cls, scen, build, work, bins):
                 ctl.wait()
             if not kill_tree(s.proc.pid if s.proc else 0, s.stamp):
                 log("   WARNING: some processes survived the clean-up")
+            bench.remove_superd_cgroups(s.dir)
             s.out.close()
     done = [x for x in r["rounds_s"] if x is not None]
     r["median_s"] = statistics.median(done) if len(done) == len(r["rounds_s"]) and done else None
