@@ -7,8 +7,8 @@
  * template read seconds ago. The index lists the top level of every search
  * directory once, so a name the index lacks costs a binary search instead
  * of a path walk. A regular file directly in a search directory (a unit's
- * fragment, typically a template) is also kept once read, bounded in
- * number and bytes; drop-ins and directories are read from disk each time.
+ * fragment, typically a template) is also kept once read, on its entry
+ * (1 MiB in all); drop-ins and directories are read from disk each time.
  *
  * It goes stale when an entry appears in or leaves a search directory (a
  * new unit file, a new drop-in directory, a mask) or a file in one is
@@ -33,6 +33,8 @@
 typedef struct IndexedName {
         char *name;
         unsigned char type; /* DT_REG, DT_LNK, DT_DIR, ... (DT_UNKNOWN: ask the disk) */
+        char *data;         /* a regular file's text once read, NUL-terminated; NULL before */
+        size_t size;
 } IndexedName;
 
 typedef struct IndexedDir {
@@ -51,13 +53,6 @@ typedef struct WatchRole {
         char *child;
 } WatchRole;
 
-typedef struct CachedFile {
-        char *path;
-        char *data;
-        size_t size;
-} CachedFile;
-
-#define CACHED_FILES_MAX 1024U
 #define CACHED_BYTES_MAX (1024U * 1024U)
 
 struct UnitPathIndex {
@@ -65,8 +60,7 @@ struct UnitPathIndex {
         size_t n_dirs;
         WatchRole *roles;
         size_t n_roles;
-        CachedFile *files;
-        size_t n_files, cached_bytes;
+        size_t cached_bytes; /* of IndexedName.data, at most CACHED_BYTES_MAX */
         int inotify_fd; /* owned */
 };
 
@@ -80,16 +74,13 @@ UnitPathIndex *unit_path_index_free(UnitPathIndex *idx) {
                 return NULL;
         for (size_t i = 0; i < idx->n_dirs; i++) {
                 free(idx->dirs[i].path);
-                for (size_t j = 0; j < idx->dirs[i].n; j++)
+                for (size_t j = 0; j < idx->dirs[i].n; j++) {
                         free(idx->dirs[i].names[j].name);
+                        free(idx->dirs[i].names[j].data);
+                }
                 free(idx->dirs[i].names);
         }
         free(idx->dirs);
-        for (size_t i = 0; i < idx->n_files; i++) {
-                free(idx->files[i].path);
-                free(idx->files[i].data);
-        }
-        free(idx->files);
         for (size_t i = 0; i < idx->n_roles; i++)
                 free(idx->roles[i].child);
         free(idx->roles);
@@ -260,43 +251,37 @@ bool unit_dir_has_file(const UnitLoadContext *ctx, size_t dir, const char *name)
         return n && n->type == DT_REG;
 }
 
-/* Whether path is a regular file directly in a search directory, where the
- * watch sees it written. */
-static bool index_covers(const UnitLoadContext *ctx, const char *path) {
+/* The entry of path when it is a regular file directly in a search
+ * directory, where the watch sees it written; else NULL. */
+static IndexedName *index_file_entry(const UnitLoadContext *ctx, const char *path) {
         STRV_FOREACH(dir, ctx && ctx->path_index ? ctx->search_path : NULL) {
                 const char *rest = startswith(path, *dir);
-                if (rest && *rest == '/' && rest[1] && !strchr(rest + 1, '/'))
-                        return unit_dir_has_file(ctx, (size_t) (dir - ctx->search_path), rest + 1);
+                if (!rest || *rest != '/' || !rest[1] || strchr(rest + 1, '/'))
+                        continue;
+                bool known;
+                IndexedName *n = (IndexedName *) index_find(ctx->path_index, ctx->search_path,
+                                                            (size_t) (dir - ctx->search_path), rest + 1, &known);
+                return n && n->type == DT_REG ? n : NULL;
         }
-        return false;
+        return NULL;
 }
 
 bool unit_path_index_get_file(const UnitLoadContext *ctx, const char *path, const char **ret, size_t *ret_size) {
-        const UnitPathIndex *idx = ctx ? ctx->path_index : NULL;
-        for (size_t i = 0; idx && i < idx->n_files; i++)
-                if (streq(idx->files[i].path, path)) {
-                        *ret = idx->files[i].data;
-                        *ret_size = idx->files[i].size;
-                        return true;
-                }
-        return false;
+        const IndexedName *n = index_file_entry(ctx, path);
+        if (!n || !n->data)
+                return false;
+        *ret = n->data;
+        *ret_size = n->size;
+        return true;
 }
 
 void unit_path_index_put_file(const UnitLoadContext *ctx, const char *path, const char *data, size_t size) {
+        IndexedName *n = index_file_entry(ctx, path);
         UnitPathIndex *idx = ctx ? ctx->path_index : NULL;
-        if (!idx || idx->n_files >= CACHED_FILES_MAX || idx->cached_bytes + size > CACHED_BYTES_MAX ||
-            !index_covers(ctx, path))
+        if (!n || n->data || idx->cached_bytes + size > CACHED_BYTES_MAX || !(n->data = malloc(size + 1)))
                 return;
-        if (!idx->files && !(idx->files = calloc(CACHED_FILES_MAX, sizeof(CachedFile))))
-                return;
-        CachedFile f = { .path = strdup(path), .data = malloc(size + 1), .size = size };
-        if (!f.path || !f.data) {
-                free(f.path);
-                free(f.data);
-                return;
-        }
-        memcpy(f.data, data, size);
-        f.data[size] = 0;
-        idx->files[idx->n_files++] = f;
+        memcpy(n->data, data, size);
+        n->data[size] = 0;
+        n->size = size;
         idx->cached_bytes += size;
 }
