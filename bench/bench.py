@@ -183,6 +183,17 @@ def remove_superd_cgroups(root):
                     pass
 
 
+def write_results(build, stem, meta, res, text):
+    """STEM.json and STEM.md in $BENCH_OUT (default: the build dir)."""
+    outdir = os.environ.get("BENCH_OUT", build)
+    os.makedirs(outdir, exist_ok=True)
+    with open(os.path.join(outdir, f"{stem}.json"), "w") as f:
+        json.dump({"meta": meta, "results": res}, f, indent=1)
+    with open(os.path.join(outdir, f"{stem}.md"), "w") as f:
+        f.write(text)
+    log(f"results: {outdir}/{stem}.md and .json")
+
+
 # ---------------------------------------------------------------- stamps ---
 
 class Stamps:
@@ -254,6 +265,14 @@ class Sup:
         self.fifo = os.path.join(self.dir, "stamps.fifo")
         self.out = open(os.path.join(self.dir, "stdout.log"), "wb")
         self.proc = None
+
+    def stamp_run_dirs(self, sub):
+        """DIR/sub/svcN/run -> stamp for every service (runit, s6 layout)."""
+        sv = os.path.join(self.dir, sub)
+        for t in self.tags():
+            os.makedirs(os.path.join(sv, t))
+            os.symlink(self.stamp, os.path.join(sv, t, "run"))
+        return sv
 
     def tags(self):
         return [f"svc{i}" for i in range(1, N + 1)]
@@ -349,12 +368,7 @@ class Runit(Sup):
     label = "runit"
 
     def setup(self):
-        self.sv = os.path.join(self.dir, "service")
-        os.makedirs(self.sv)
-        for t in self.tags():
-            d = os.path.join(self.sv, t)
-            os.makedirs(d)
-            os.symlink(self.stamp, os.path.join(d, "run"))
+        self.sv = self.stamp_run_dirs("service")
 
     def start(self):
         return self.spawn(["runsvdir", self.sv])
@@ -368,12 +382,7 @@ class S6(Sup):
     label = "s6"
 
     def setup(self):
-        self.sv = os.path.join(self.dir, "scandir")
-        os.makedirs(self.sv)
-        for t in self.tags():
-            d = os.path.join(self.sv, t)
-            os.makedirs(d)
-            os.symlink(self.stamp, os.path.join(d, "run"))
+        self.sv = self.stamp_run_dirs("scandir")
 
     def start(self):
         return self.spawn(["s6-svscan", "-c", str(max(1000, 2 * N)), self.sv])
@@ -845,13 +854,7 @@ def main():
     text = report(res, meta)
     print()
     print(text)
-    outdir = os.environ.get("BENCH_OUT", build)
-    os.makedirs(outdir, exist_ok=True)
-    with open(os.path.join(outdir, "bench-results.json"), "w") as f:
-        json.dump({"meta": meta, "results": res}, f, indent=1)
-    with open(os.path.join(outdir, "bench-results.md"), "w") as f:
-        f.write(text)
-    log(f"results: {outdir}/bench-results.md and .json")
+    write_results(build, "bench-results", meta, res, text)
     doc = os.environ.get("BENCH_UPDATE_DOC")
     if doc:
         if update_doc(doc, text):

@@ -39,7 +39,6 @@ Knobs: BENCH_N=500, DEP_ROUNDS=3, BENCH_ONLY=bare,superd,superd-exec,
 superd-ctl,runit,s6, DEP_SCENARIOS=chain,fan, BENCH_OUT=DIR.
 """
 
-import json
 import os
 import statistics
 import subprocess
@@ -480,13 +479,7 @@ def main():
     text = report(res, meta)
     print()
     print(text)
-    outdir = os.environ.get("BENCH_OUT", build)
-    os.makedirs(outdir, exist_ok=True)
-    with open(os.path.join(outdir, "bench-deps.json"), "w") as f:
-        json.dump({"meta": meta, "results": res}, f, indent=1)
-    with open(os.path.join(outdir, "bench-deps.md"), "w") as f:
-        f.write(text)
-    log(f"results: {outdir}/bench-deps.md and .json")
+    bench.write_results(build, "bench-deps", meta, res, text)
     return 0 if all("error" not in x for s in res.values() for x in s.values()) else 1
 
 
