@@ -131,7 +131,11 @@ class Instance:
         return (self.out / name).exists()
 
     def wait_out(self, name, timeout=TIMEOUT, contains=None):
-        """Waits until out/NAME exists (and contains a string), returns its text."""
+        """Waits until out/NAME exists (and contains a string), returns its text.
+
+        A shell redirect creates the file before it writes to it: a caller
+        that reads what was written passes contains="\n".
+        """
         p = self.out / name
 
         def ok():

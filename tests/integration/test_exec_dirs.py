@@ -32,7 +32,7 @@ def test_directories_created_with_env(sd):
         ExecStart=/bin/sh -c 'env > {sd.out}/env'
     """)
     sd.ctl_ok("start", "dirs")
-    env = dict(l.split("=", 1) for l in sd.wait_out("env").splitlines() if "=" in l)
+    env = dict(l.split("=", 1) for l in sd.wait_out("env", contains="\n").splitlines() if "=" in l)
     r = sd.root
     assert env["RUNTIME_DIRECTORY"] == f"{r}/run/dirs:{r}/run/dirs2/nested"
     assert env["STATE_DIRECTORY"] == f"{r}/var/lib/dirs"
@@ -75,7 +75,7 @@ def test_owner_is_user(sd, test_user):
         ExecStart=/bin/sh -c 'touch "$STATE_DIRECTORY/w" && id -u > {sd.out}/uid'
     """)
     sd.ctl_ok("start", "owned")
-    assert sd.wait_out("uid").strip() == str(test_user["uid"])
+    assert sd.wait_out("uid", contains="\n").strip() == str(test_user["uid"])
     r = sd.root
     for p in (r / "run/owned", r / "var/lib/owned/deep"):
         st = os.stat(p)

@@ -34,7 +34,7 @@ printf '[Service]\\nType=oneshot\\nExecStart=/bin/true\\n' > "$3/late-only.servi
 printf '[Service]\\nType=oneshot\\nExecStart=/bin/true\\n' > "$2/early.service"
 """)
     inst.start()
-    args = inst.wait_out("args").split()
+    args = inst.wait_out("args", contains="\n").split()
     assert args == [f"{r}/run/superd/generator", f"{r}/run/superd/generator.early",
                     f"{r}/run/superd/generator.late"]
     assert inst.wait_out("pg-15-main", contains="\n").strip() == "15-main"

@@ -188,8 +188,8 @@ def test_template_default_instance_boots(inst):
     assert f"multi-user.target.wants/tp@second.service \u2192 {t}." in r.stderr
     assert inst.stop() == 0
     inst.start()
-    assert inst.wait_out("tp-first").strip() == "first"
-    assert inst.wait_out("tp-second").strip() == "second"
+    assert inst.wait_out("tp-first", contains="\n").strip() == "first"
+    assert inst.wait_out("tp-second", contains="\n").strip() == "second"
     r = inst.ctl_ok("disable", "tp@.service")
     assert len(r.stderr.splitlines()) == 2
     assert links(inst) == {}

@@ -129,7 +129,7 @@ def test_systemd_notify_barrier_returns(sd, notify_tools):
         """)
     before = counter(sd, "NotifyBarriers")
     sd.ctl_ok("start", "n")
-    rc, ms = map(int, sd.wait_out("barrier").split())
+    rc, ms = map(int, sd.wait_out("barrier", contains="\n").split())
     assert rc == 0
     assert ms < 3000
     assert sd.prop("n", "StatusText") == "second"
@@ -436,7 +436,7 @@ def test_mainpid_of_a_unit_process_accepted(sd, notify_tools):
         ExecStart=/bin/sh -c 'sleep 1000 & echo $! > {sd.out}/child; systemd-notify --ready MAINPID=$!; exec sleep 2000'
         """)
     sd.ctl_ok("start", "n")
-    child = int(sd.wait_out("child"))
+    child = int(sd.wait_out("child", contains="\n"))
     assert sd.main_pid("n") == child
     sd.ctl_ok("stop", "n")
     assert not pid_alive(child)

@@ -176,7 +176,7 @@ def test_timeout_stop_sigkill(sd):
         """)
     sd.ctl_ok("start", "stubborn")
     pid = sd.main_pid("stubborn")
-    assert int(sd.wait_out("pid")) == pid
+    assert int(sd.wait_out("pid", contains="\n")) == pid
     t0 = time.monotonic()
     r = sd.ctl("stop", "stubborn")
     elapsed = time.monotonic() - t0
@@ -198,7 +198,7 @@ def test_timeout_stop_send_sigkill_no(sd):
         """)
     sd.ctl_ok("start", "stubborn")
     pid = sd.main_pid("stubborn")
-    sd.wait_out("pid")
+    sd.wait_out("pid", contains="\n")
     sd.ctl("stop", "stubborn")
     wait_for(lambda: "Skipping SIGKILL" in sd.logtext())
     assert pid_alive(pid)                # not killed

@@ -15,7 +15,7 @@ def test_simple(sd):
     sd.ctl_ok("start", "s")
     assert sd.state("s") == ("active", "running")
     pid = sd.main_pid("s")
-    assert int(sd.wait_out("pid")) == pid
+    assert int(sd.wait_out("pid", contains="\n")) == pid
     assert proc_stat(pid)[0] in "SR"
     assert sd.prop("s", "ExecMainPID") == str(pid)
 
