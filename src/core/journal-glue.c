@@ -285,6 +285,11 @@ int manager_journal_last_lines(Manager *m, const char *unit, unsigned n, StrBuf 
         JournalFilter f;
         journal_filter_init(&f);
         f.units = units;
+        /* superd writes the active file: it knows where the unit's newest
+         * entry is, where a reader would walk back over everyone else's. */
+        uint64_t last[] = { journal_writer_unit_last(j->writer, unit) };
+        f.active_path = journal_writer_path(j->writer);
+        f.active_unit_last = last;
         LastLines l = { .out = out, .host = host };
         k = journal_query(r, &f, n, false, last_line_cb, &l);
         journal_reader_free(r);

@@ -209,6 +209,11 @@ static int hit_cmp_desc(const void *a, const void *b) {
         return x->off > y->off ? -1 : x->off < y->off;
 }
 
+static bool same_file_name(const char *a, const char *b) {
+        const char *sa = strrchr(a, '/'), *sb = strrchr(b, '/');
+        return strcmp(sa ? sa + 1 : a, sb ? sb + 1 : b) == 0;
+}
+
 /* Matches of one file, newest first, at most cap, appended to out. */
 static int file_collect(JournalMapped *m, uint32_t fi, const JournalFilter *f, uint64_t cap, HitVec *out) {
         if (m->has_tail && m->first_realtime &&
@@ -216,9 +221,11 @@ static int file_collect(JournalMapped *m, uint32_t fi, const JournalFilter *f, u
                 return 0;
         size_t start_n = out->n;
         if (f->units) {
+                bool active = !m->has_tail && f->active_path && same_file_name(m->path, f->active_path);
                 for (char **u = f->units; *u; u++) {
                         size_t len = strlen(*u), before = out->n;
-                        uint64_t off = journal_mapped_unit_last(m, *u), n = 0;
+                        uint64_t off = active ? f->active_unit_last[u - f->units] : journal_mapped_unit_last(m, *u);
+                        uint64_t n = 0;
                         while (off && n < cap) {
                                 JournalEntry e;
                                 uint64_t prev;

@@ -341,6 +341,15 @@ int journal_writer_flush(JournalWriter *w) {
         return r;
 }
 
+const char *journal_writer_path(const JournalWriter *w) {
+        return w->path;
+}
+
+uint64_t journal_writer_unit_last(JournalWriter *w, const char *unit) {
+        const WriterUnit *u = hashmap_get(&w->units, unit);
+        return u ? u->committed : 0;
+}
+
 static int writer_write_tail(JournalWriter *w) {
         StrBuf b = {};
         JournalTailRecord t = {

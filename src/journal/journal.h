@@ -92,6 +92,10 @@ uint64_t journal_writer_take_lost(JournalWriter *w);
 void journal_writer_stats(const JournalWriter *w, uint64_t *entries, uint64_t *bytes);
 /* Closes the current file and starts a new one. */
 int journal_writer_rotate(JournalWriter *w);
+/* The file being appended to, and the offset there of unit's newest
+ * entry on disk (0: none in this file). */
+const char *journal_writer_path(const JournalWriter *w);
+uint64_t journal_writer_unit_last(JournalWriter *w, const char *unit);
 
 /* ---- files in a directory ---------------------------------------------- */
 
@@ -125,6 +129,12 @@ typedef struct JournalFilter {
         uint8_t boot_id[16];
         bool uid_only;         /* only entries of uid */
         uint32_t uid;
+        /* What the writer knows of the file it appends to (its path, and
+         * for each of units the offset of that unit's newest entry there,
+         * 0 for none): spares the walk back from the end of a file that
+         * has no tail yet. NULL: walk. */
+        const char *active_path;
+        const uint64_t *active_unit_last;
 } JournalFilter;
 
 void journal_filter_init(JournalFilter *f);

@@ -291,6 +291,49 @@ static void test_rotation_vacuum(void **state) {
         assert_true(use <= 140 * 1024);
 }
 
+/* The writer's knowledge of its open file (no tail yet) stands in for the
+ * walk back from the end: same answer, across a rotation, and a hint that
+ * does not lead to the unit falls back to reading the file. */
+static void test_active_file_hint(void **state) {
+        JournalWriter *w;
+        assert_int_equal(journal_writer_open(dir, NULL, &w), 0);
+        add(w, "a.service", 6, 1000, "old", 3);
+        assert_int_equal(journal_writer_rotate(w), 0);
+        add(w, "a.service", 6, 2000, "one", 3);
+        for (int i = 0; i < 200; i++)
+                add(w, "b.service", 6, 3000 + i, "chatter", 7);
+        add(w, "a.service", 6, 4000, "two", 3);
+        for (int i = 0; i < 200; i++)
+                add(w, "b.service", 6, 5000 + i, "chatter", 7);
+        assert_int_equal(journal_writer_flush(w), 0);
+        char *units[] = { "a.service", NULL };
+        JournalFilter f;
+        journal_filter_init(&f);
+        f.units = units;
+        char *walked = query(&f, 10, false, NULL);
+        assert_string_equal(walked, "a.service:old|a.service:one|a.service:two|");
+        uint64_t last[] = { journal_writer_unit_last(w, "a.service") };
+        assert_true(last[0] > 0);
+        assert_int_equal(journal_writer_unit_last(w, "c.service"), 0);
+        f.active_path = journal_writer_path(w);
+        f.active_unit_last = last;
+        char *hinted = query(&f, 10, false, NULL);
+        assert_string_equal(hinted, walked);
+        free(hinted);
+        /* 0: nothing in the active file; the rotated one still answers. */
+        last[0] = 0;
+        hinted = query(&f, 10, false, NULL);
+        assert_string_equal(hinted, "a.service:old|");
+        free(hinted);
+        /* An offset that is not the unit's entry: read the file instead. */
+        last[0] = journal_writer_unit_last(w, "b.service");
+        hinted = query(&f, 10, false, NULL);
+        assert_string_equal(hinted, walked);
+        free(hinted);
+        free(walked);
+        journal_writer_close(w);
+}
+
 static void test_no_dir(void **state) {
         JournalReader *r;
         assert_int_equal(journal_reader_open("/nonexistent/journal", &r), 0);
@@ -339,6 +382,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_torn_tail, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_flipped_bits, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_rotation_vacuum, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_active_file_hint, setup, teardown),
                 cmocka_unit_test(test_no_dir),
                 cmocka_unit_test(test_format),
         };
