@@ -33,6 +33,9 @@ struct ManagerJournal {
         Manager *manager;
         char *dir;
         JournalWriter *writer;
+        /* Kept for status and logs-read: files stay mapped between
+         * queries, and a tail's unit table is read once per file. */
+        JournalReader *reader;
         LoopSource *sync_timer;
         SyslogServer *syslog;
         Forwarder *forward;     /* ForwardRules=, NULL: none */
@@ -270,13 +273,24 @@ static int last_line_cb(const JournalEntry *e, void *userdata) {
         return 0;
 }
 
+/* The kept reader, brought up to date with the directory. */
+static int journal_reader(ManagerJournal *j, JournalReader **ret) {
+        int r = j->reader ? journal_reader_refresh(j->reader) : journal_reader_open(j->dir, &j->reader);
+        if (r < 0) {
+                j->reader = journal_reader_free(j->reader);
+                return r;
+        }
+        *ret = j->reader;
+        return 0;
+}
+
 int manager_journal_last_lines(Manager *m, const char *unit, unsigned n, StrBuf *out) {
         ManagerJournal *j = m->journal;
         if (!j || !j->writer || !j->dir)
                 return 0;
         journal_flush(j); /* what is buffered is part of the answer */
-        JournalReader *r = NULL;
-        int k = journal_reader_open(j->dir, &r);
+        JournalReader *r;
+        int k = journal_reader(j, &r);
         if (k < 0)
                 return k;
         char host[256] = "localhost";
@@ -292,7 +306,6 @@ int manager_journal_last_lines(Manager *m, const char *unit, unsigned n, StrBuf 
         f.active_unit_last = last;
         LastLines l = { .out = out, .host = host };
         k = journal_query(r, &f, n, false, last_line_cb, &l);
-        journal_reader_free(r);
         /* the formatter ends each entry in '\n'; the record wants none at the end */
         if (out->len > 0 && out->data[out->len - 1] == '\n')
                 out->data[--out->len] = 0;
@@ -395,7 +408,7 @@ int manager_journal_serve(Manager *m, uid_t uid, char **args, StrBuf *out, StrBu
         }
         JournalReader *reader = NULL;
         if (r >= 0)
-                r = journal_reader_open(j->dir, &reader);
+                r = journal_reader(j, &reader);
         Serve s = { .out = out };
         if (r >= 0)
                 r = journal_query(reader, &f, lines, reverse, serve_cb, &s);
@@ -403,7 +416,6 @@ int manager_journal_serve(Manager *m, uid_t uid, char **args, StrBuf *out, StrBu
                 strbuf_puts(err, "Output truncated; narrow the query (-n, --since, -u).\n");
                 r = 0;
         }
-        journal_reader_free(reader);
         if (have_re)
                 regfree(&re);
         strv_free(units);
@@ -509,6 +521,7 @@ void manager_journal_free(Manager *m) {
         j->console = console_free(j->console);
         loop_source_free(j->sync_timer);
         journal_writer_close(j->writer);
+        journal_reader_free(j->reader);
         const char *k;
         void *v;
         for (size_t i = 0; hashmap_next(&j->limits, &i, &k, &v);) {

@@ -4,6 +4,9 @@
 
 #include <stdbool.h>
 #include <string.h>
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
 
 static uint32_t table[8][256];
 static bool table_ready;
@@ -59,9 +62,14 @@ __attribute__((target("sse4.2"))) static uint32_t crc32c_hw(uint32_t crc, const 
 uint32_t crc32c_update(uint32_t crc, const void *p, size_t n) {
         crc = ~crc;
 #if defined(__x86_64__)
+        /* One cpuid on first use: __builtin_cpu_supports() would link
+         * libgcc's start-up probe of every feature into each program, a
+         * dozen cpuid instructions that trap to the hypervisor on a VM. */
         static int hw = -1;
-        if (hw < 0)
-                hw = __builtin_cpu_supports("sse4.2") ? 1 : 0;
+        if (hw < 0) {
+                unsigned a, b, c, d;
+                hw = __get_cpuid(1, &a, &b, &c, &d) && (c & bit_SSE4_2);
+        }
         if (hw)
                 return ~crc32c_hw(crc, p, n);
 #endif

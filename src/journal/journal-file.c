@@ -208,6 +208,15 @@ static int mapped_map(JournalMapped *f) {
         uint64_t size = (uint64_t) st.st_size & ~(uint64_t) 7;
         if (f->map && size == f->size)
                 return 0;
+        if (f->map && size > f->size) {
+                /* Grown: keep what is mapped (and its page tables). */
+                void *p = mremap((void *) f->map, f->size, size, MREMAP_MAYMOVE);
+                if (p != MAP_FAILED) {
+                        f->map = p;
+                        f->size = size;
+                        return 0;
+                }
+        }
         if (f->map)
                 munmap((void *) f->map, f->size);
         f->map = NULL;

@@ -121,6 +121,28 @@ int journal_reader_open(const char *dir, JournalReader **ret) {
         return 0;
 }
 
+int journal_reader_refresh(JournalReader *r) {
+        int k = reader_load_list(r);
+        if (k < 0)
+                return k;
+        for (size_t i = 0; i < r->n; i++) {
+                ReaderFile *f = &r->files[i];
+                if (!f->opened || f->m.has_tail)
+                        continue;
+                k = journal_mapped_refresh(&f->m);
+                JournalHeader h;
+                if (k >= 0 && f->m.map)
+                        memcpy(&h, f->m.map, sizeof h);
+                /* Closed since (it has a tail now), or unreadable: open it
+                 * again when a query gets there. */
+                if (k < 0 || (f->m.map && h.tail_offset)) {
+                        journal_mapped_close(&f->m);
+                        f->opened = false;
+                }
+        }
+        return 0;
+}
+
 JournalReader *journal_reader_free(JournalReader *r) {
         if (!r)
                 return NULL;

@@ -143,6 +143,9 @@ typedef int (*journal_entry_cb)(const JournalEntry *e, void *userdata);
 
 int journal_reader_open(const char *dir, JournalReader **ret);
 JournalReader *journal_reader_free(JournalReader *r);
+/* For a reader kept open across queries: picks up files added, grown,
+ * closed (given a tail) or removed since. */
+int journal_reader_refresh(JournalReader *r);
 /* Calls cb for each matching entry, oldest first (newest first with
  * reverse); limit > 0: only the last `limit` matches (the first `limit` in
  * reverse). A cb returning < 0 stops the query with that value. */

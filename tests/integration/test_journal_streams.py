@@ -183,3 +183,52 @@ def test_other_users_see_only_their_entries(sd, test_user):
         wait_for(lambda: "from the user's logger" in sd.ctl("logs", "-o", "cat", user=name).stdout)
     # root reads the files and sees everything
     assert "line of root" in sd.ctl("logs", "-o", "cat").stdout
+
+
+def test_status_lines_across_rotation_and_vacuum(inst):
+    """superd keeps one reader of its journal for status: it must see the
+    files the writer starts, the tails it writes and the files it removes."""
+    (inst.root / "etc/superd.conf").write_text(
+        "[Journal]\nRateLimitBurst=0\nSystemMaxFileSize=64K\nSystemMaxUse=512K\n")
+    inst.write_unit("quiet", "[Service]\nExecStart=/bin/sh -c 'echo quiet line; exec sleep 1000'\n")
+    inst.write_unit("chatty", """
+        [Unit]
+        StartLimitIntervalSec=0
+        [Service]
+        Type=oneshot
+        ExecStart=/bin/sh -c 'r=$$(cat {out}/round); for i in $$(seq 1 400); do echo "chatty $$r line $$i xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"; done'
+        """.replace("{out}", str(inst.out)))
+    inst.start()
+    inst.ctl_ok("start", "quiet")
+    wait_for(lambda: "quiet line" in inst.ctl("status", "quiet").stdout, what="quiet line in status")
+    # the file being written grows under the reader
+    inst.write_unit("small", f"""
+        [Unit]
+        StartLimitIntervalSec=0
+        [Service]
+        Type=oneshot
+        ExecStart=/bin/sh -c 'echo small $$(cat {inst.out}/round)'
+        """)
+    for rnd in range(1, 4):
+        (inst.out / "round").write_text(f"{rnd}\n")
+        inst.ctl_ok("start", "small")
+        assert inst.ctl("status", "small").stdout.count("]: small ") == rnd
+    jdir = inst.root / "var/log/superd/journal"
+    seen_files = set()
+    for rnd in range(1, 13):
+        (inst.out / "round").write_text(f"{rnd}\n")
+        inst.ctl_ok("start", "chatty")
+        want = f"chatty {rnd} line 400"
+        wait_for(lambda: want in inst.ctl("logs", "-u", "chatty", "-n", "3").stdout, what=want)
+        out = inst.ctl("status", "chatty").stdout
+        log = out.split("\n\n", 1)[1].splitlines()
+        assert any(l.endswith(want + " " + "x" * 47) for l in log), out
+        assert log == inst.ctl("logs", "-u", "chatty", "-n", "10").stdout.splitlines()
+        # the quiet unit's line is shown exactly while a file holds it
+        held = "quiet line" in inst.ctl("logs", "-u", "quiet").stdout
+        assert ("quiet line" in inst.ctl("status", "quiet").stdout) == held
+        seen_files |= {f.name for f in jdir.glob("*.sj")}
+    files = {f.name for f in jdir.glob("*.sj")}
+    assert len(seen_files) > len(files) > 2, (seen_files, files)   # rotated and vacuumed
+    assert "quiet line" not in inst.ctl("status", "quiet").stdout
+    assert inst.stop() == 0
