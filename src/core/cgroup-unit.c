@@ -247,6 +247,8 @@ static void service_cgroup_event(LoopSource *src, int fd, uint32_t events, void 
  * every process that comes and goes. */
 static bool service_cgroup_is_populated(Unit *u) {
         Service *s = &u->service;
+        if (s->cgroup_events_fd < 0 && s->cgroup_fd >= 0)
+                s->cgroup_events_fd = cgroup_open_events_at(s->cgroup_fd);
         if (s->cgroup_events_fd < 0)
                 return cgroup_is_populated(s->cgroup_path);
         int r = cgroup_events_populated(s->cgroup_events_fd, NULL);
@@ -254,6 +256,10 @@ static bool service_cgroup_is_populated(Unit *u) {
             loop_add_io(u->manager->loop, s->cgroup_events_fd, EPOLLPRI, service_cgroup_event, u,
                         &s->cgroup_watch) >= 0)
                 r = cgroup_events_populated(s->cgroup_events_fd, NULL);
+        /* Empty and unwatched: the fd is opened again when next asked. Every
+         * fd superd holds is copied into each child it spawns. */
+        if (r == 0 && !s->cgroup_watch && !s->cgroup_pooled)
+                s->cgroup_events_fd = safe_close(s->cgroup_events_fd);
         return r < 0 ? cgroup_is_populated(s->cgroup_path) : r > 0;
 }
 
@@ -307,12 +313,6 @@ int service_cgroup_attach(Unit *u) {
                 if (fd < 0)
                         return fd;
                 s->cgroup_fd = fd;
-        }
-        if (s->cgroup_events_fd < 0) {
-                int fd = cgroup_open_events_at(s->cgroup_fd);
-                if (fd < 0)
-                        return fd;
-                s->cgroup_events_fd = fd;
         }
         return 0;
 }

@@ -1,8 +1,10 @@
 /* manager-adopt.c — finding what a crashed superd left behind (SPEC 6).
  *
- * Every service's state goes to RUNTIME_DIR/units/NAME on each change (a
- * temp file renamed over the old one; removed once the service is down
- * with nothing left running). At start-up, before the default target is
+ * Every service's state goes to RUNTIME_DIR/units/NAME on each change,
+ * written once at the end of the loop iteration that changed it (a restart
+ * goes from auto-restart to running in one iteration, after its spawn),
+ * in place, and removed once the service is down with nothing left
+ * running. At start-up, before the default target is
  * started, each record is read back:
  * - a running service whose main process still exists (in the unit's
  *   cgroup, or, without cgroups, with the /proc start time we recorded) is
@@ -23,11 +25,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cgroup-unit.h"
 #include "lib/cgroup.h"
 #include "lib/log.h"
 #include "lib/strbuf.h"
+#include "lib/strv.h"
 #include "lib/timespan.h"
 #include "manager.h"
 
@@ -53,12 +57,22 @@ static unsigned long long starttime_of(pid_t pid) {
         return pid > 0 && process_get_starttime(pid, &t) >= 0 ? t : 0;
 }
 
-void manager_save_unit_state(Manager *m, Unit *u) {
+/* What the record keeps to know pid again: nothing with cgroups (the
+ * cgroup says whose it is, record_pid_valid()), which spares a read of
+ * /proc/PID/stat per spawn and the /proc dentries it leaves to prune. */
+static unsigned long long record_starttime(Manager *m, pid_t pid) {
+        return m->cgroup_root ? 0 : starttime_of(pid);
+}
+
+/* The record is padded to a fixed size and written with one pwrite() at
+ * offset 0 of the file it replaces: no temporary file, no rename, no
+ * truncation, and a superd killed at any point leaves either the old
+ * record or the new one (a write within one page of the page cache is
+ * not split by a signal). */
+#define STATE_RECORD_SIZE 1024
+
+static void unit_state_write(Manager *m, Unit *u) {
         Service *s = &u->service;
-        /* Accept=yes instances are not saved: their connection fd does not survive a
-         * re-exec, and a state file per connection costs more than the connection. */
-        if (!m->units_state_dir || u->type != UNIT_SERVICE || u->connection)
-                return;
         bool down = (s->state == SERVICE_DEAD || s->state == SERVICE_FAILED) && !pidref_is_set(&s->main_pid) &&
                     !pidref_is_set(&s->control_pid);
         if (!down && s->state == s->saved_state && s->main_pid.pid == s->saved_main_pid &&
@@ -68,7 +82,7 @@ void manager_save_unit_state(Manager *m, Unit *u) {
         s->saved_main_pid = s->main_pid.pid;
         s->saved_control_pid = s->control_pid.pid;
         s->saved_n_restarts = s->n_restarts;
-        char path[4096], tmp[4200];
+        char path[4096];
         snprintf(path, sizeof path, "%s/%s", m->units_state_dir, u->name);
         if (down) {
                 (void) unlink(path);
@@ -80,20 +94,58 @@ void manager_save_unit_state(Manager *m, Unit *u) {
                       "ExecMainStartTimestamp=%llu\nExecMainStartMonotonic=%llu\n"
                       "ActiveEnterTimestamp=%llu\nActiveEnterMonotonic=%llu\n",
                       service_state_to_string(s->state), service_result_to_string(s->result),
-                      (int) s->main_pid.pid, starttime_of(s->main_pid.pid), (int) s->control_pid.pid,
-                      starttime_of(s->control_pid.pid), s->n_restarts, strempty(u->invocation_id),
+                      (int) s->main_pid.pid, record_starttime(m, s->main_pid.pid), (int) s->control_pid.pid,
+                      record_starttime(m, s->control_pid.pid), s->n_restarts, strempty(u->invocation_id),
                       (unsigned long long) s->exec_main_start_timestamp,
                       (unsigned long long) s->exec_main_start_monotonic,
                       (unsigned long long) u->active_enter_timestamp, (unsigned long long) u->active_enter_monotonic);
-        snprintf(tmp, sizeof tmp, "%s.tmp", path);
-        int fd = b.oom ? -1 : open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        bool ok = fd >= 0 && write(fd, b.data, b.len) == (ssize_t) b.len;
-        safe_close(fd);
-        if (!ok || rename(tmp, path) < 0) {
+        while (!b.oom && b.len < STATE_RECORD_SIZE)
+                strbuf_putc(&b, '\n');
+        int fd = b.oom || b.len > STATE_RECORD_SIZE ? -1 : open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+        if (fd < 0 || pwrite(fd, b.data, b.len, 0) != (ssize_t) b.len)
                 log_unit_debug(u->name, "Failed to write state record '%s': %m", path);
-                (void) unlink(tmp);
-        }
+        safe_close(fd);
         strbuf_done(&b);
+}
+
+void manager_flush_unit_states(Manager *m) {
+        char **names = m->units_state_dirty;
+        m->units_state_dirty = NULL;
+        STRV_FOREACH(n, names) {
+                Unit *u = manager_get_unit(m, *n);
+                if (!u) {
+                        /* Freed since, so down with nothing left. */
+                        char path[4096];
+                        snprintf(path, sizeof path, "%s/%s", m->units_state_dir, *n);
+                        (void) unlink(path);
+                } else if (u->type == UNIT_SERVICE && u->service.state_dirty) {
+                        u->service.state_dirty = false;
+                        unit_state_write(m, u);
+                }
+        }
+        strv_free(names);
+}
+
+static void unit_states_post(LoopSource *s, void *userdata) {
+        manager_flush_unit_states(userdata);
+}
+
+void manager_save_unit_state(Manager *m, Unit *u) {
+        Service *s = &u->service;
+        /* Accept=yes instances are not saved: their connection fd does not survive a
+         * re-exec, and a state file per connection costs more than the connection. */
+        if (!m->units_state_dir || u->type != UNIT_SERVICE || u->connection || s->state_dirty)
+                return;
+        if (!m->units_state_post && loop_add_post(m->loop, unit_states_post, m, &m->units_state_post) < 0) {
+                unit_state_write(m, u);
+                return;
+        }
+        if (strv_extend(&m->units_state_dirty, u->name) < 0) {
+                unit_state_write(m, u);
+                return;
+        }
+        s->state_dirty = true;
+        loop_defer_enable(m->units_state_post);
 }
 
 static int record_read(const char *path, UnitRecord *r) {

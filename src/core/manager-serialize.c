@@ -162,6 +162,7 @@ static char **reexec_argv(Manager *m, int fd) {
 static void manager_reexec(LoopSource *src, void *userdata) {
         Manager *m = userdata;
         m->reexec_defer = loop_source_free(m->reexec_defer);
+        manager_flush_unit_states(m);
         int fd = -1, r = m->exe_path ? manager_serialize(m, &fd) : -ENOENT;
         char **argv = r >= 0 ? reexec_argv(m, fd) : NULL;
         if (r >= 0 && !argv)

@@ -97,6 +97,8 @@ Manager *manager_free(Manager *m) {
                 return NULL;
         control_server_free(m->control);
         notify_socket_free(m->notify);
+        manager_flush_unit_states(m);
+        m->units_state_post = loop_source_free(m->units_state_post);
         manager_free_units(m);
         output_streams_free(m);
         manager_journal_free(m);

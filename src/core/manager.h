@@ -104,6 +104,8 @@ typedef struct Manager {
         size_t n_cgroup_pool;
         unsigned cgroup_pool_next; /* N of the next "conn-N" to make */
         char *units_state_dir;    /* RUNTIME_DIR/units: one state record per service */
+        char **units_state_dirty; /* names whose record is written at the end of the iteration */
+        LoopSource *units_state_post;
         LoopSource *leftover_timer; /* SIGKILL for leftovers of units that are gone */
         struct LeftoverProcess *leftovers;
         char *exe_path;           /* our binary, for daemon-reexec */
@@ -156,6 +158,9 @@ void manager_check_shutdown(Manager *m);
  * (written on every change, removed once the service is down), and at
  * start-up the re-adoption of what a crashed superd left running. */
 void manager_save_unit_state(Manager *m, Unit *u);
+/* Writes the records marked by manager_save_unit_state() (which runs at
+ * the end of each loop iteration; call it before leaving the loop). */
+void manager_flush_unit_states(Manager *m);
 void manager_adopt_leftovers(Manager *m);
 void manager_leftovers_free(Manager *m);
 

@@ -113,6 +113,7 @@ typedef struct Service {
         ServiceState saved_state;      /* what the state record says (manager_save_unit_state) */
         pid_t saved_main_pid, saved_control_pid;
         unsigned saved_n_restarts;
+        bool state_dirty;              /* named in Manager.units_state_dirty */
 } Service;
 
 void service_init(Unit *u);

@@ -31,6 +31,7 @@ struct LoopSource {
                         usec_t when;
                         loop_time_cb cb;
                         LoopSource *prev, *next; /* armed list, sorted by when */
+                        uint64_t fired_in;       /* iteration it last ran in */
                 } time;
                 struct {
                         int sig;
@@ -49,6 +50,7 @@ struct LoopSource {
                 struct {
                         loop_defer_cb cb;
                         bool pending;
+                        bool post;        /* after all other work */
                         LoopSource *next; /* pending list */
                 } defer;
         };
@@ -72,12 +74,14 @@ struct Loop {
         LoopSource *children[CHILD_BUCKETS];
         size_t n_children;
         LoopSource *defer_head, *defer_tail;
+        LoopSource *post_head, *post_tail;
         LoopSource *dead;               /* freed at the end of the iteration */
         loop_orphan_cb orphan_cb;
         void *orphan_userdata;
         bool exiting;
         int exit_code;
         uint64_t wakeups;
+        uint64_t iteration;
 };
 
 int loop_new(Loop **ret) {
@@ -128,6 +132,8 @@ Loop *loop_free(Loop *l) {
                         loop_source_free(l->children[i]);
         while (l->defer_head)
                 loop_source_free(l->defer_head);
+        while (l->post_head)
+                loop_source_free(l->post_head);
         loop_free_dead(l);
         safe_close(l->signal_fd);
         safe_close(l->timer_fd);
@@ -169,7 +175,10 @@ int loop_io_set_events(LoopSource *s, uint32_t events) {
         return 0;
 }
 
-/* Timers: a list sorted by deadline; the timerfd is armed for its head. */
+/* Timers: a list sorted by deadline. Due ones run in the iteration that
+ * finds them due; the timerfd is armed for the head just before the loop
+ * sleeps, so a deadline that comes and goes within an iteration (a restart
+ * with RestartSec=0) costs no system call. */
 static void loop_rearm_timerfd(Loop *l) {
         usec_t want = l->timers ? l->timers->time.when : USEC_INFINITY;
         if (want == l->timer_armed_for)
@@ -215,7 +224,6 @@ int loop_time_set(LoopSource *s, usec_t when) {
         s->time.when = when;
         if (when != USEC_INFINITY)
                 timer_link(s);
-        loop_rearm_timerfd(s->loop);
         return 0;
 }
 
@@ -309,42 +317,59 @@ void loop_set_orphan_handler(Loop *l, loop_orphan_cb cb, void *userdata) {
         (void) loop_watch_signal(l, SIGCHLD);
 }
 
-int loop_add_defer(Loop *l, loop_defer_cb cb, void *userdata, LoopSource **ret) {
+static int add_defer(Loop *l, bool post, bool enable, loop_defer_cb cb, void *userdata, LoopSource **ret) {
         LoopSource *s = source_new(l, SOURCE_DEFER, userdata);
         if (!s)
                 return -ENOMEM;
         s->defer.cb = cb;
+        s->defer.post = post;
         *ret = s;
-        loop_defer_enable(s);
+        if (enable)
+                loop_defer_enable(s);
         return 0;
 }
 
+int loop_add_defer(Loop *l, loop_defer_cb cb, void *userdata, LoopSource **ret) {
+        return add_defer(l, false, true, cb, userdata, ret);
+}
+
+int loop_add_post(Loop *l, loop_defer_cb cb, void *userdata, LoopSource **ret) {
+        return add_defer(l, true, false, cb, userdata, ret);
+}
+
+static LoopSource **queue_head(LoopSource *s) {
+        return s->defer.post ? &s->loop->post_head : &s->loop->defer_head;
+}
+
+static LoopSource **queue_tail(LoopSource *s) {
+        return s->defer.post ? &s->loop->post_tail : &s->loop->defer_tail;
+}
+
 void loop_defer_enable(LoopSource *s) {
-        Loop *l = s->loop;
         if (s->defer.pending || s->dead)
                 return;
+        LoopSource **head = queue_head(s), **tail = queue_tail(s);
         s->defer.pending = true;
         s->defer.next = NULL;
-        if (l->defer_tail)
-                l->defer_tail->defer.next = s;
+        if (*tail)
+                (*tail)->defer.next = s;
         else
-                l->defer_head = s;
-        l->defer_tail = s;
+                *head = s;
+        *tail = s;
 }
 
 static void defer_unlink(LoopSource *s) {
-        Loop *l = s->loop;
         if (!s->defer.pending)
                 return;
-        LoopSource **p = &l->defer_head, *prev = NULL;
+        LoopSource **p = queue_head(s), **tail = queue_tail(s), *prev = NULL;
         while (*p && *p != s) {
                 prev = *p;
                 p = &(*p)->defer.next;
         }
         if (*p)
                 *p = s->defer.next;
-        if (l->defer_tail == s)
-                l->defer_tail = prev;
+        if (*tail == s)
+                *tail = prev;
         s->defer.pending = false;
 }
 
@@ -358,7 +383,6 @@ LoopSource *loop_source_free(LoopSource *s) {
                 break;
         case SOURCE_TIME:
                 timer_unlink(s);
-                loop_rearm_timerfd(l);
                 break;
         case SOURCE_SIGNAL:
                 l->signal_sources[s->signal.sig] = NULL;
@@ -385,19 +409,27 @@ LoopSource *loop_source_free(LoopSource *s) {
         return NULL;
 }
 
-static void loop_dispatch_timers(Loop *l) {
+static void loop_timerfd_fired(Loop *l) {
         uint64_t expirations;
         (void) read(l->timer_fd, &expirations, sizeof expirations);
-        l->timer_armed_for = USEC_INFINITY; /* fired: force a re-arm below */
+        l->timer_armed_for = USEC_INFINITY; /* fired: re-armed before the next sleep */
+}
+
+/* Runs the timers due now; returns whether any ran. Due timers are disarmed
+ * before their callback, which may re-arm; one that already ran in this
+ * iteration waits for the next, so a timer re-armed for "now" cannot spin. */
+static bool loop_dispatch_due_timers(Loop *l) {
         usec_t now = now_monotonic();
-        /* Due timers are disarmed before their callback, which may re-arm. */
-        while (l->timers && l->timers->time.when <= now) {
+        bool ran = false;
+        while (l->timers && l->timers->time.when <= now && l->timers->time.fired_in != l->iteration) {
                 LoopSource *s = l->timers;
                 timer_unlink(s);
                 s->time.when = USEC_INFINITY;
+                s->time.fired_in = l->iteration;
                 s->time.cb(s, now, s->userdata);
+                ran = true;
         }
-        loop_rearm_timerfd(l);
+        return ran;
 }
 
 static void loop_reap_children(Loop *l) {
@@ -435,15 +467,30 @@ static void loop_dispatch_signals(Loop *l) {
                 loop_reap_children(l);
 }
 
-static void loop_dispatch_defer(Loop *l) {
+static bool loop_dispatch_queue(LoopSource **head, LoopSource **tail) {
+        bool ran = false;
         /* Work deferred while running deferred work runs in this pass too. */
-        while (l->defer_head) {
-                LoopSource *s = l->defer_head;
-                l->defer_head = s->defer.next;
-                if (!l->defer_head)
-                        l->defer_tail = NULL;
+        while (*head) {
+                LoopSource *s = *head;
+                *head = s->defer.next;
+                if (!*head)
+                        *tail = NULL;
                 s->defer.pending = false;
                 s->defer.cb(s, s->userdata);
+                ran = true;
+        }
+        return ran;
+}
+
+/* After the events: deferred work and due timers until neither is left,
+ * then the post work, which may start it all again. */
+static void loop_settle(Loop *l) {
+        for (;;) {
+                (void) loop_dispatch_queue(&l->defer_head, &l->defer_tail);
+                if (loop_dispatch_due_timers(l))
+                        continue;
+                if (!loop_dispatch_queue(&l->post_head, &l->post_tail))
+                        return;
         }
 }
 
@@ -484,7 +531,7 @@ static void loop_dispatch_pidfd(LoopSource *s) {
 }
 
 static int timeout_ms(Loop *l, usec_t timeout) {
-        if (l->defer_head)
+        if (l->defer_head || l->post_head)
                 return 0;
         if (timeout == USEC_INFINITY)
                 return -1;
@@ -494,14 +541,16 @@ static int timeout_ms(Loop *l, usec_t timeout) {
 
 int loop_iterate(Loop *l, usec_t timeout) {
         struct epoll_event events[64];
+        loop_rearm_timerfd(l);
         int n = epoll_wait(l->epoll_fd, events, (int) ELEMENTSOF(events), timeout_ms(l, timeout));
         if (n < 0)
                 return errno == EINTR ? 0 : negative_errno();
         l->wakeups++;
+        l->iteration++;
         for (int i = 0; i < n; i++) {
                 void *p = events[i].data.ptr;
                 if (p == &marker_timerfd)
-                        loop_dispatch_timers(l);
+                        loop_timerfd_fired(l);
                 else if (p == &marker_signalfd)
                         loop_dispatch_signals(l);
                 else {
@@ -514,7 +563,7 @@ int loop_iterate(Loop *l, usec_t timeout) {
                                 s->io.cb(s, s->io.fd, events[i].events, s->userdata);
                 }
         }
-        loop_dispatch_defer(l);
+        loop_settle(l);
         loop_free_dead(l);
         return n;
 }

@@ -1,6 +1,7 @@
 /* loop.h — the event loop: one epoll set for every source.
  *
- * Sources: io (any fd), timers (one timerfd armed for the earliest deadline,
+ * Sources: io (any fd), timers (run in the iteration that finds them due;
+ * one timerfd armed for the earliest deadline before the loop sleeps,
  * disarmed when none is due: idle means idle), signals (blocked, delivered
  * through one signalfd), children (SIGCHLD on the signalfd; one reap loop
  * with waitid() hands each exit to the watcher of that pid; exits nobody
@@ -60,6 +61,10 @@ void loop_set_orphan_handler(Loop *l, loop_orphan_cb cb, void *userdata);
  * stays and can be re-armed with loop_defer_enable(). */
 int loop_add_defer(Loop *l, loop_defer_cb cb, void *userdata, LoopSource **ret);
 void loop_defer_enable(LoopSource *s);
+/* Like a deferred source, but created disabled, and its work runs after
+ * every other piece of the iteration (deferred work, due timers): what a
+ * burst of changes leaves behind, written once. */
+int loop_add_post(Loop *l, loop_defer_cb cb, void *userdata, LoopSource **ret);
 
 /* NULL in, NULL out. Safe inside any callback. */
 LoopSource *loop_source_free(LoopSource *s);

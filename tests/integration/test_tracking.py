@@ -152,6 +152,19 @@ def test_readopt_after_crash(inst):
     os.kill(pids["b"], signal.SIGKILL)
     wait_for(lambda: inst.main_pid("b") not in (0, pids["b"]), what="b restarted")
     assert inst.prop("b", "NRestarts") == "1"
+    # The record a restart leaves (written once, after the new spawn) is what
+    # the next superd finds: the new process and the count; none for a stopped c.
+    b2 = inst.main_pid("b")
+    inst.ctl_ok("stop", "c")
+    rec = (inst.root / "run/superd/units/b.service").read_text()
+    assert f"MainPID={b2}\n" in rec and "State=running\n" in rec, rec
+    # (written at the end of the loop iteration, which may be after the reply)
+    wait_for(lambda: not (inst.root / "run/superd/units/c.service").exists(), what="c's record removed")
+    restart_superd(inst)
+    inst.wait_state("b", "active", "running")
+    assert inst.main_pid("b") == b2
+    assert inst.prop("b", "NRestarts") == "1"
+    assert f"Re-adopted process {b2} of b.service." in inst.logtext()
 
 
 def test_crash_mid_start_pre_is_stopped(inst):

@@ -171,6 +171,61 @@ static void test_defer(void **state) {
         loop_free(l);
 }
 
+/* What an event makes due now runs in the same iteration: a timer armed
+ * for "now" (RestartSec=0), then the post work, once, after everything. */
+static char order[16];
+static size_t n_order;
+static LoopSource *post_src, *now_timer;
+
+static void order_post_cb(LoopSource *s, void *userdata) {
+        order[n_order++] = 'p';
+}
+
+static void order_timer_cb(LoopSource *s, usec_t now, void *userdata) {
+        order[n_order++] = 't';
+        loop_defer_enable(post_src);
+        /* re-armed for now: runs again in the next iteration, not in a spin */
+        loop_time_set(s, now);
+}
+
+static void order_io_cb(LoopSource *s, int fd, uint32_t events, void *userdata) {
+        char buf[16];
+        (void) !read(fd, buf, sizeof buf);
+        order[n_order++] = 'i';
+        loop_defer_enable(post_src);
+        loop_time_set(now_timer, now_monotonic());
+}
+
+static void test_due_now_and_post(void **state) {
+        Loop *l;
+        LoopSource *io;
+        int p[2];
+        assert_int_equal(loop_new(&l), 0);
+        assert_int_equal(pipe(p), 0);
+        assert_int_equal(loop_add_io(l, p[0], EPOLLIN, order_io_cb, NULL, &io), 0);
+        assert_int_equal(loop_add_post(l, order_post_cb, NULL, &post_src), 0);
+        assert_int_equal(loop_add_time(l, USEC_INFINITY, order_timer_cb, NULL, &now_timer), 0);
+        /* created disabled: nothing to do */
+        n_order = 0;
+        assert_int_equal(loop_iterate(l, 0), 0);
+        assert_int_equal(n_order, 0);
+        assert_int_equal(write(p[1], "x", 1), 1);
+        assert_int_equal(loop_iterate(l, 1000 * USEC_PER_MSEC), 1);
+        assert_int_equal(n_order, 3);
+        assert_memory_equal(order, "itp", 3);
+        /* the re-armed timer: once per iteration */
+        loop_iterate(l, 1000 * USEC_PER_MSEC);
+        assert_int_equal(n_order, 5);
+        assert_memory_equal(order + 3, "tp", 2);
+        loop_time_set(now_timer, USEC_INFINITY);
+        loop_source_free(io);
+        loop_source_free(post_src);
+        loop_source_free(now_timer);
+        close(p[0]);
+        close(p[1]);
+        loop_free(l);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_io_and_self_free),
@@ -179,6 +234,7 @@ int main(void) {
                 cmocka_unit_test(test_signal),
                 cmocka_unit_test(test_children_and_orphans),
                 cmocka_unit_test(test_defer),
+                cmocka_unit_test(test_due_now_and_post),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

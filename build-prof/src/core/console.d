@@ -1,0 +1,22 @@
+build-prof/src/core/console.o: src/core/console.c src/core/console.h \
+ src/journal/journal.h src/lib/log.h src/lib/macro.h src/lib/strbuf.h \
+ src/core/manager.h src/lib/hashmap.h src/core/journal-glue.h \
+ src/lib/loop.h src/core/unit.h src/core/service.h src/lib/process.h \
+ src/unit/unit-settings.h src/unit/../lib/diag.h src/core/unit-deps.h \
+ src/unit/unit-load.h
+src/core/console.h:
+src/journal/journal.h:
+src/lib/log.h:
+src/lib/macro.h:
+src/lib/strbuf.h:
+src/core/manager.h:
+src/lib/hashmap.h:
+src/core/journal-glue.h:
+src/lib/loop.h:
+src/core/unit.h:
+src/core/service.h:
+src/lib/process.h:
+src/unit/unit-settings.h:
+src/unit/../lib/diag.h:
+src/core/unit-deps.h:
+src/unit/unit-load.h:

@@ -1,0 +1,20 @@
+build-prof/src/core/job.o: src/core/job.c src/core/job.h src/core/unit.h \
+ src/lib/log.h src/lib/macro.h src/lib/loop.h src/core/service.h \
+ src/lib/process.h src/unit/unit-settings.h src/unit/../lib/diag.h \
+ src/core/unit-deps.h src/core/condition.h src/core/manager.h \
+ src/lib/hashmap.h src/core/journal-glue.h src/unit/unit-load.h
+src/core/job.h:
+src/core/unit.h:
+src/lib/log.h:
+src/lib/macro.h:
+src/lib/loop.h:
+src/core/service.h:
+src/lib/process.h:
+src/unit/unit-settings.h:
+src/unit/../lib/diag.h:
+src/core/unit-deps.h:
+src/core/condition.h:
+src/core/manager.h:
+src/lib/hashmap.h:
+src/core/journal-glue.h:
+src/unit/unit-load.h:

@@ -1,0 +1,22 @@
+build-prof/src/core/manager-config.o: src/core/manager-config.c \
+ src/lib/log.h src/lib/macro.h src/lib/strv.h src/lib/timespan.h \
+ src/core/manager.h src/lib/hashmap.h src/core/journal-glue.h \
+ src/lib/loop.h src/core/unit.h src/core/service.h src/lib/process.h \
+ src/unit/unit-settings.h src/unit/../lib/diag.h src/core/unit-deps.h \
+ src/unit/unit-load.h src/unit/unit-internal.h
+src/lib/log.h:
+src/lib/macro.h:
+src/lib/strv.h:
+src/lib/timespan.h:
+src/core/manager.h:
+src/lib/hashmap.h:
+src/core/journal-glue.h:
+src/lib/loop.h:
+src/core/unit.h:
+src/core/service.h:
+src/lib/process.h:
+src/unit/unit-settings.h:
+src/unit/../lib/diag.h:
+src/core/unit-deps.h:
+src/unit/unit-load.h:
+src/unit/unit-internal.h:

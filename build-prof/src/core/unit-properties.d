@@ -1,0 +1,30 @@
+build-prof/src/core/unit-properties.o: src/core/unit-properties.c \
+ src/core/unit-properties.h src/lib/strbuf.h src/lib/macro.h \
+ src/core/unit.h src/lib/log.h src/lib/loop.h src/core/service.h \
+ src/lib/process.h src/unit/unit-settings.h src/unit/../lib/diag.h \
+ src/core/unit-deps.h src/core/cgroup-unit.h src/control/protocol.h \
+ src/lib/cgroup.h src/lib/strv.h src/lib/timespan.h src/core/manager.h \
+ src/lib/hashmap.h src/core/journal-glue.h src/unit/unit-load.h \
+ src/core/socket.h src/lib/sockaddr.h
+src/core/unit-properties.h:
+src/lib/strbuf.h:
+src/lib/macro.h:
+src/core/unit.h:
+src/lib/log.h:
+src/lib/loop.h:
+src/core/service.h:
+src/lib/process.h:
+src/unit/unit-settings.h:
+src/unit/../lib/diag.h:
+src/core/unit-deps.h:
+src/core/cgroup-unit.h:
+src/control/protocol.h:
+src/lib/cgroup.h:
+src/lib/strv.h:
+src/lib/timespan.h:
+src/core/manager.h:
+src/lib/hashmap.h:
+src/core/journal-glue.h:
+src/unit/unit-load.h:
+src/core/socket.h:
+src/lib/sockaddr.h:

@@ -1,0 +1,2 @@
+build-prof/src/lib/strv.o: src/lib/strv.c src/lib/strv.h
+src/lib/strv.h:

@@ -1,0 +1,22 @@
+build-prof/src/superd/main.o: src/superd/main.c src/superd/check.h \
+ src/core/manager.h src/lib/hashmap.h src/core/journal-glue.h \
+ src/lib/loop.h src/lib/macro.h src/core/unit.h src/lib/log.h \
+ src/core/service.h src/lib/process.h src/unit/unit-settings.h \
+ src/unit/../lib/diag.h src/core/unit-deps.h src/unit/unit-load.h \
+ src/exec/exec.h src/superd/daemon.h
+src/superd/check.h:
+src/core/manager.h:
+src/lib/hashmap.h:
+src/core/journal-glue.h:
+src/lib/loop.h:
+src/lib/macro.h:
+src/core/unit.h:
+src/lib/log.h:
+src/core/service.h:
+src/lib/process.h:
+src/unit/unit-settings.h:
+src/unit/../lib/diag.h:
+src/core/unit-deps.h:
+src/unit/unit-load.h:
+src/exec/exec.h:
+src/superd/daemon.h:

@@ -1,0 +1,11 @@
+build-prof/src/unit/unit-exec-line.o: src/unit/unit-exec-line.c \
+ src/unit/../lib/strbuf.h src/unit/../lib/macro.h src/unit/../lib/strv.h \
+ src/unit/unit-internal.h src/unit/unit-load.h src/unit/unit-settings.h \
+ src/unit/../lib/diag.h
+src/unit/../lib/strbuf.h:
+src/unit/../lib/macro.h:
+src/unit/../lib/strv.h:
+src/unit/unit-internal.h:
+src/unit/unit-load.h:
+src/unit/unit-settings.h:
+src/unit/../lib/diag.h:

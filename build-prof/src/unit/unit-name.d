@@ -1,0 +1,10 @@
+build-prof/src/unit/unit-name.o: src/unit/unit-name.c \
+ src/unit/../lib/strbuf.h src/unit/../lib/macro.h \
+ src/unit/unit-internal.h src/unit/unit-load.h src/unit/unit-settings.h \
+ src/unit/../lib/diag.h
+src/unit/../lib/strbuf.h:
+src/unit/../lib/macro.h:
+src/unit/unit-internal.h:
+src/unit/unit-load.h:
+src/unit/unit-settings.h:
+src/unit/../lib/diag.h:

@@ -1,0 +1,13 @@
+build-prof/src/unit/unit-parsers-socket.o: src/unit/unit-parsers-socket.c \
+ src/unit/../lib/sockaddr.h src/unit/../lib/strv.h \
+ src/unit/../lib/timespan.h src/unit/../lib/macro.h \
+ src/unit/unit-internal.h src/unit/unit-load.h src/unit/unit-settings.h \
+ src/unit/../lib/diag.h
+src/unit/../lib/sockaddr.h:
+src/unit/../lib/strv.h:
+src/unit/../lib/timespan.h:
+src/unit/../lib/macro.h:
+src/unit/unit-internal.h:
+src/unit/unit-load.h:
+src/unit/unit-settings.h:
+src/unit/../lib/diag.h:
