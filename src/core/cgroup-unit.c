@@ -247,8 +247,9 @@ static void service_cgroup_event(LoopSource *src, int fd, uint32_t events, void 
  * every process that comes and goes. */
 static bool service_cgroup_is_populated(Unit *u) {
         Service *s = &u->service;
-        if (s->cgroup_events_fd < 0 && s->cgroup_fd >= 0)
-                s->cgroup_events_fd = cgroup_open_events_at(s->cgroup_fd);
+        if (s->cgroup_events_fd < 0)
+                s->cgroup_events_fd = s->cgroup_fd >= 0 ? cgroup_open_events_at(s->cgroup_fd)
+                                                        : cgroup_open_events(s->cgroup_path);
         if (s->cgroup_events_fd < 0)
                 return cgroup_is_populated(s->cgroup_path);
         int r = cgroup_events_populated(s->cgroup_events_fd, NULL);
@@ -326,6 +327,13 @@ int service_cgroup_prepare(Unit *u) {
                 return log_unit_error_errno(u->name, r, "Failed to create cgroup '%s': %m", strempty(s->cgroup_path));
         service_cgroup_set_limits(u);
         return s->cgroup_fd;
+}
+
+void service_cgroup_spawned(Unit *u) {
+        Service *s = &u->service;
+        /* Opened again for the next spawn; a pooled cgroup keeps its fd. */
+        if (!s->cgroup_pooled)
+                s->cgroup_fd = safe_close(s->cgroup_fd);
 }
 
 bool service_cgroup_active(Unit *u) {

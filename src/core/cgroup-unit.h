@@ -58,6 +58,8 @@ char *manager_cgroup_unit_of_pid(Manager *m, pid_t pid);
  * the service's fd of the cgroup directory (still owned by the service) for
  * the child to be born in, -1 without cgroups, or -errno. */
 int service_cgroup_prepare(Unit *u);
+/* After a spawn into it: the directory fd is not kept (but for a pooled cgroup). */
+void service_cgroup_spawned(Unit *u);
 /* The service has a cgroup (made or found again). */
 bool service_cgroup_active(Unit *u);
 bool service_cgroup_populated(Unit *u);

@@ -380,7 +380,10 @@ int unit_spawn(Unit *u, const ExecCommand *cmd, SpawnFlags flags, pid_t main_pid
                 (void) output_stream_new(u->manager, &op, TAKE_FD(io.journal_err_read));
         }
         spawn_stdio_done(&io);
-        pidref_set_fd(ret_pid, pid, pidfd);
+        safe_close(pidfd);
+        pidref_set_child(ret_pid, pid);
+        if (u->type == UNIT_SERVICE)
+                service_cgroup_spawned(u);
         *ret_report_fd = report;
         log_unit_debug(u->name, "Started %s as process %d.", cmd->path, (int) pid);
         return 0;

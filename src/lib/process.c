@@ -40,6 +40,11 @@ int pidref_set_fd(PidRef *ref, pid_t pid, int fd) {
         return 0;
 }
 
+void pidref_set_child(PidRef *ref, pid_t pid) {
+        ref->pid = pid;
+        ref->fd = -1;
+}
+
 void pidref_done(PidRef *ref) {
         ref->fd = safe_close(ref->fd);
         ref->pid = 0;

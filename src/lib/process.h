@@ -15,6 +15,10 @@ typedef struct PidRef {
 int pidref_set(PidRef *ref, pid_t pid);
 /* Takes fd (a pidfd of pid) into ref; fd -1: as pidref_set(). */
 int pidref_set_fd(PidRef *ref, pid_t pid, int fd);
+/* Our own child, not yet reaped: its pid cannot name another process until
+ * we reap it, so no pidfd is kept (every fd superd holds is copied into
+ * each child it spawns). */
+void pidref_set_child(PidRef *ref, pid_t pid);
 void pidref_done(PidRef *ref);
 static inline bool pidref_is_set(const PidRef *ref) {
         return ref->pid > 0;
