@@ -306,6 +306,7 @@ int manager_journal_last_lines(Manager *m, const char *unit, unsigned n, StrBuf 
         f.active_unit_last = last;
         LastLines l = { .out = out, .host = host };
         k = journal_query(r, &f, n, false, last_line_cb, &l);
+        journal_reader_trim(r);
         /* the formatter ends each entry in '\n'; the record wants none at the end */
         if (out->len > 0 && out->data[out->len - 1] == '\n')
                 out->data[--out->len] = 0;
@@ -412,6 +413,8 @@ int manager_journal_serve(Manager *m, uid_t uid, char **args, StrBuf *out, StrBu
         Serve s = { .out = out };
         if (r >= 0)
                 r = journal_query(reader, &f, lines, reverse, serve_cb, &s);
+        if (reader)
+                journal_reader_trim(reader);
         if (s.truncated) {
                 strbuf_puts(err, "Output truncated; narrow the query (-n, --since, -u).\n");
                 r = 0;

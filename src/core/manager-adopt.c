@@ -288,7 +288,8 @@ static void adopt_service(Manager *m, Unit *u, const UnitRecord *r) {
         bool main_ok = record_pid_valid(m, u->name, r->main_pid, r->main_start);
         bool control_ok = record_pid_valid(m, u->name, r->control_pid, r->control_start);
         if (m->cgroup_root)
-                (void) service_cgroup_attach(u);
+                if (service_cgroup_attach(u) >= 0)
+                        service_cgroup_spawned(u); /* the dir fd is opened again per spawn */
         adopt_restore(u, r);
         bool up = r->state == SERVICE_RUNNING || r->state == SERVICE_RELOAD || r->state == SERVICE_START_POST;
         if (up && main_ok && service_adopt_running(u, r->main_pid, false) >= 0) {

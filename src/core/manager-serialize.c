@@ -356,7 +356,8 @@ static void restore_unit(Manager *m, UnitRestore *x) {
                 x->state = SERVICE_DEAD;
         bool down = x->state == SERVICE_DEAD || x->state == SERVICE_FAILED;
         if (m->cgroup_root && !down)
-                (void) service_cgroup_attach_pid(u, x->main_pid);
+                if (service_cgroup_attach_pid(u, x->main_pid) >= 0)
+                        service_cgroup_spawned(u); /* the dir fd is opened again per spawn */
         if (x->main_pid > 0 && service_adopt_running(u, x->main_pid, !x->main_adopted) < 0)
                 log_unit_warning(u->name, "Failed to watch main process %d again, ignoring.", (int) x->main_pid);
         if (x->control_pid > 0 && service_adopt_control(u, x->control_pid, true) < 0)

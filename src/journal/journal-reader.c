@@ -143,6 +143,14 @@ int journal_reader_refresh(JournalReader *r) {
         return 0;
 }
 
+void journal_reader_trim(JournalReader *r) {
+        for (size_t i = 0; i + 1 < r->n; i++)
+                if (r->files[i].opened) {
+                        journal_mapped_close(&r->files[i].m);
+                        r->files[i].opened = false;
+                }
+}
+
 JournalReader *journal_reader_free(JournalReader *r) {
         if (!r)
                 return NULL;

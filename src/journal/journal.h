@@ -146,6 +146,9 @@ JournalReader *journal_reader_free(JournalReader *r);
 /* For a reader kept open across queries: picks up files added, grown,
  * closed (given a tail) or removed since. */
 int journal_reader_refresh(JournalReader *r);
+/* Closes every file but the newest: a reader kept between queries must not
+ * hold on to the space of files removed in the meantime. */
+void journal_reader_trim(JournalReader *r);
 /* Calls cb for each matching entry, oldest first (newest first with
  * reverse); limit > 0: only the last `limit` matches (the first `limit` in
  * reverse). A cb returning < 0 stops the query with that value. */

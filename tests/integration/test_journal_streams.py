@@ -231,4 +231,13 @@ def test_status_lines_across_rotation_and_vacuum(inst):
     files = {f.name for f in jdir.glob("*.sj")}
     assert len(seen_files) > len(files) > 2, (seen_files, files)   # rotated and vacuumed
     assert "quiet line" not in inst.ctl("status", "quiet").stdout
+    # status opened the older files looking for quiet's line; none that
+    # superd keeps open may be one removed since
+    for _ in range(2):
+        (inst.out / "round").write_text("99\n")
+        inst.ctl_ok("start", "chatty")
+    fds = os.listdir(f"/proc/{inst.proc.pid}/fd")
+    held = [os.readlink(f"/proc/{inst.proc.pid}/fd/{fd}") for fd in fds]
+    assert not [h for h in held if h.endswith("(deleted)")], held
+    assert len([h for h in held if h.endswith(".sj")]) <= 2, held
     assert inst.stop() == 0
