@@ -165,6 +165,10 @@ def test_readopt_after_crash(inst):
     assert inst.main_pid("b") == b2
     assert inst.prop("b", "NRestarts") == "1"
     assert f"Re-adopted process {b2} of b.service." in inst.logtext()
+    # re-adopted, it keeps no fd of its cgroup directory (opened per spawn)
+    if inst.prop("b", "ControlGroup"):
+        held = [os.readlink(f"/proc/{inst.proc.pid}/fd/{fd}") for fd in os.listdir(f"/proc/{inst.proc.pid}/fd")]
+        assert not [h for h in held if h.endswith("/b.service")], held
 
 
 def test_crash_mid_start_pre_is_stopped(inst):
