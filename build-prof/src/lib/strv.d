@@ -1,2 +1,0 @@
-build-prof/src/lib/strv.o: src/lib/strv.c src/lib/strv.h
-src/lib/strv.h:

@@ -1,9 +1,0 @@
-build-prof/src/unit/unit-path-index.o: src/unit/unit-path-index.c \
- src/unit/../lib/strv.h src/unit/unit-internal.h src/unit/unit-load.h \
- src/unit/unit-settings.h src/unit/../lib/diag.h src/unit/../lib/macro.h
-src/unit/../lib/strv.h:
-src/unit/unit-internal.h:
-src/unit/unit-load.h:
-src/unit/unit-settings.h:
-src/unit/../lib/diag.h:
-src/unit/../lib/macro.h:
